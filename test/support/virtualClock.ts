@@ -41,6 +41,8 @@ export class VirtualClock implements Clock {
     this.release();
     return wait.finally(() => {
       this.busy++;
+      // The client may have hung up first (its abort settled the tracked work): back to idle.
+      if (this.busy === 0) this.wakeIdle();
     });
   }
 
@@ -104,7 +106,7 @@ export class VirtualClock implements Clock {
     for (;;) {
       await flushMacrotask();
       await flushMacrotask();
-      if (this.busy === 0) return;
+      if (this.busy <= 0) return;
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -117,11 +119,13 @@ export class VirtualClock implements Clock {
 
   private release(): void {
     this.busy--;
-    if (this.busy === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
-    }
+    if (this.busy === 0) this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 }
 

@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+
+/** Who a request is, as far as the simulator cares: a non-secret label and whether it may write. */
+export interface Identity {
+  /** "key1", "key2"... for full keys, "ro1"... for read-only keys. Safe to log. */
+  keyId: string;
+  readOnly: boolean;
+}
+
+export type AuthResult =
+  | { ok: true; identity: Identity }
+  /** `keyId` is "invalid" when a key was sent but is unknown, absent when none was sent. */
+  | { ok: false; keyId?: string };
+
+/** The accepted API keys. Keys never leave this class: everything downstream sees only labels. */
+export class KeyRing {
+  private readonly identities = new Map<string, Identity>();
+
+  constructor(fullKeys: readonly string[], readOnlyKeys: readonly string[] = []) {
+    fullKeys.forEach((key, i) => this.identities.set(key, { keyId: `key${i + 1}`, readOnly: false }));
+    readOnlyKeys.forEach((key, i) => this.identities.set(key, { keyId: `ro${i + 1}`, readOnly: true }));
+  }
+
+  /** `Authorization: Bearer <key>` first; the legacy `?api_key=` query parameter otherwise. */
+  authenticate(req: IncomingMessage, query: URLSearchParams): AuthResult {
+    const key = bearerKey(req.headers.authorization) ?? query.get('api_key') ?? undefined;
+    if (!key) return { ok: false };
+    const identity = this.identities.get(key);
+    return identity ? { ok: true, identity } : { ok: false, keyId: 'invalid' };
+  }
+}
+
+function bearerKey(header: string | undefined): string | undefined {
+  const match = header?.match(/^\s*Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
