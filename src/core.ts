@@ -1,5 +1,18 @@
 // The plain-Node entry (dist/core.js): everything that talks to Vast.ai, usable outside the editor.
+//   const { VastClient, startSimulator } = require('./dist/core.js');
+export { VastClient, DEFAULT_API_URL } from './api/vastClient';
+export type { VastClientOptions, CreateInstanceOptions, CreatedInstance, BatchSearchOutcome } from './api/vastClient';
+export { VastApiError, isVastApiError } from './api/errors';
+export type { VastErrorKind } from './api/errors';
+export { buildSearchBody, describeOfferQuery, normalizeGpuName, searchKey, OFFER_ORDERS, REGIONS } from './api/offerQuery';
+export type { OfferQuery, OfferOrder } from './api/offerQuery';
+export type { SearchResult } from './api/searchCache';
+export type { GateState, IntervalSource } from './api/endpointGate';
+export type { RequestEvent } from './api/transport';
+export { startSimulator } from './simulator';
+export type { Simulator, SimulatorOptions } from './simulator';
 export { systemClock } from './util/clock';
 export type { Clock } from './util/clock';
-export * from './vast/endpoints';
+export { ENDPOINTS, ENDPOINT_CLASSES, classifyRequest } from './vast/endpoints';
+export type { EndpointClass, EndpointInfo } from './vast/endpoints';
 export type * from './vast/types';

@@ -1,0 +1,337 @@
+import fetch from 'node-fetch';
+import { systemClock, type Clock } from '../util/clock';
+import { Emitter } from '../util/emitter';
+import { sleep } from '../util/sleep';
+import { timeoutSignal } from '../util/timeoutSignal';
+import type { EndpointClass } from '../vast/endpoints';
+import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { VastApiError, isVastApiError } from './errors';
+import { buildSearchBody, describeOfferQuery, searchKey, type OfferQuery } from './offerQuery';
+import { RateLimitGates } from './rateLimitGates';
+import { SearchCache, type SearchResult } from './searchCache';
+import { Transport, type ApiRequest, type RequestEvent } from './transport';
+
+export const DEFAULT_API_URL = 'https://console.vast.ai';
+
+export interface VastClientOptions {
+  apiKey: string;
+  /** Default https://console.vast.ai. Plain http is accepted only for loopback (the simulator). */
+  baseUrl?: string;
+  clock?: Clock;
+  /** Overrides of the per-endpoint minimum intervals (ms); defaults are Vast's published figures. */
+  intervalsMs?: Partial<Record<EndpointClass, number>>;
+  /** Retries after the first attempt (default 6). */
+  maxRetries?: number;
+  /** A wait longer than this is not slept: the request fails saying when to resume (default 2 min). */
+  maxWaitMs?: number;
+  /** Per attempt (default 30 s). */
+  requestTimeoutMs?: number;
+  /** How long identical searches are answered from memory (default 90 s). */
+  searchCacheTtlMs?: number;
+  backoff?: BackoffPolicy;
+  /** Random source for jitter (tests pass a seeded one). */
+  random?: () => number;
+  userAgent?: string;
+}
+
+export interface CreateInstanceOptions {
+  /** Docker image, e.g. "pytorch/pytorch:latest". */
+  image: string;
+  /** GB, at least 8 (default 10). */
+  diskGb?: number;
+  label?: string;
+  /** Shell script run after Vast's entrypoint. */
+  onstart?: string;
+  env?: Record<string, string>;
+  /** Also start Jupyter (default: SSH only). */
+  jupyter?: boolean;
+  /** Bid in $/h: makes the instance interruptible. Omit to pay the on-demand price. */
+  bidPrice?: number;
+}
+
+export interface CreatedInstance {
+  instanceId: number;
+  /** Lets the container start, stop or destroy itself; treat as a secret. */
+  instanceApiKey?: string;
+}
+
+export type BatchSearchOutcome = { result: SearchResult; error?: undefined } | { result?: undefined; error: VastApiError };
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Typed access to Vast.ai for everything the product does, safe against its rate limits: every
+ * call goes through the endpoint's gate and retry loop (see Transport), searches through the cache.
+ */
+export class VastClient {
+  readonly baseUrl: string;
+  /** Per-endpoint throttling state and its change event (the status bar reads this). */
+  readonly rateLimits: RateLimitGates;
+  private readonly requestEvents = new Emitter<RequestEvent>();
+  /** Every attempt, every wait: for the log. */
+  readonly onRequest = this.requestEvents.event;
+  private readonly clock: Clock;
+  private readonly transport: Transport;
+  private readonly searches: SearchCache;
+  private readonly requestTimeoutMs: number;
+
+  constructor(options: VastClientOptions) {
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_API_URL);
+    checkApiKey(options.apiKey);
+    this.clock = options.clock ?? systemClock;
+    const maxWaitMs = options.maxWaitMs ?? 120_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.rateLimits = new RateLimitGates(this.clock, { intervalsMs: options.intervalsMs, maxWaitMs });
+    this.transport = new Transport({
+      baseUrl: this.baseUrl,
+      apiKey: options.apiKey,
+      clock: this.clock,
+      gates: this.rateLimits,
+      events: this.requestEvents,
+      random: options.random ?? Math.random,
+      maxRetries: options.maxRetries ?? 6,
+      maxWaitMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      thresholdMargin: 1.05,
+      userAgent: options.userAgent ?? 'vast-gpu-explorer',
+    });
+    this.searches = new SearchCache(this.clock, options.searchCacheTtlMs ?? 90_000);
+  }
+
+  /** Offers matching `query`; identical queries within the cache lifetime cost no request. */
+  async searchOffers(query: OfferQuery, options: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<SearchResult> {
+    const body = buildSearchBody(query);
+    return this.searches.get(
+      searchKey(body),
+      async ({ failFast, signal }) => {
+        const response = await this.call<{ offers?: unknown }>({ endpoint: 'search', method: 'POST', path: '/api/v0/bundles/', body, signal, failFast });
+        if (!Array.isArray(response.offers)) throw invalidResponse('search offers', 'no "offers" list');
+        return response.offers as Offer[];
+      },
+      options,
+    );
+  }
+
+  /**
+   * Several searches in one call, keyed by the caller's names. They share the search gate (so they
+   * are spaced, not refused) and the cache; one failing does not fail the others.
+   */
+  async batchSearch<K extends string>(queries: Readonly<Record<K, OfferQuery>>, options: { signal?: AbortSignal } = {}): Promise<Record<K, BatchSearchOutcome>> {
+    const names = Object.keys(queries) as K[];
+    const outcomes = await Promise.all(
+      names.map(async (name): Promise<BatchSearchOutcome> => {
+        try {
+          return { result: await this.searchOffers(queries[name], options) };
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          return { error: asVastError(error, `Search "${describeOfferQuery(queries[name])}" failed`) };
+        }
+      }),
+    );
+    return Object.fromEntries(names.map((name, i) => [name, outcomes[i]])) as Record<K, BatchSearchOutcome>;
+  }
+
+  /** Every instance on the account: all pages of `GET /api/v1/instances/`, one gate slot per page. */
+  async listInstances(options: { signal?: AbortSignal; statuses?: InstanceStatus[] } = {}): Promise<Instance[]> {
+    const instances: Instance[] = [];
+    let token: string | null = null;
+    for (let page = 0; page < 10_000; page++) {
+      const query: Record<string, string> = { limit: '25' };
+      if (token !== null) query.after_token = JSON.stringify(token);
+      if (options.statuses) query.select_filters = JSON.stringify({ actual_status: { in: options.statuses } });
+      const response = await this.call<Partial<InstancesPage>>({ endpoint: 'instances', method: 'GET', path: '/api/v1/instances/', query, signal: options.signal });
+      if (response.instances != null && !Array.isArray(response.instances)) throw invalidResponse('list instances', '"instances" is not a list');
+      instances.push(...(response.instances ?? []));
+      token = response.next_token ?? null;
+      if (token === null) return instances;
+    }
+    throw invalidResponse('list instances', 'pagination never ended');
+  }
+
+  /** The deprecated v0 list, for servers that lack v1. */
+  async listInstancesLegacy(options: { signal?: AbortSignal } = {}): Promise<Instance[]> {
+    const response = await this.call<{ instances?: Instance[] | null }>({
+      endpoint: 'instancesLegacy',
+      method: 'GET',
+      path: '/api/v0/instances/',
+      query: { owner: 'me' },
+      signal: options.signal,
+    });
+    return response.instances ?? [];
+  }
+
+  /** One instance, or null when it does not exist (any more). */
+  async showInstance(id: number, options: { signal?: AbortSignal } = {}): Promise<Instance | null> {
+    try {
+      // Vast's quirk: a plural key wrapping one object, null for an unknown id.
+      const response = await this.call<{ instances?: Instance | null }>({
+        endpoint: 'instance',
+        method: 'GET',
+        path: `/api/v0/instances/${instanceId(id)}/`,
+        query: { owner: 'me' },
+        signal: options.signal,
+      });
+      return response.instances ?? null;
+    } catch (error) {
+      if (isVastApiError(error, 'not-found')) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Rents offer `offerId`. A 429 is retried (Vast did not process it); any failure that leaves the
+   * outcome unknown is thrown as 'outcome-unknown' and never resent: look for the label first.
+   */
+  async createInstance(offerId: number, options: CreateInstanceOptions, signal?: AbortSignal): Promise<CreatedInstance> {
+    const body = createBody(options);
+    const response = await this.call<Partial<CreateInstanceResponse>>({
+      endpoint: 'create',
+      method: 'PUT',
+      path: `/api/v0/asks/${positiveId(offerId, 'Offer id')}/`,
+      body,
+      signal,
+    });
+    if (typeof response.new_contract !== 'number') {
+      throw new VastApiError('outcome-unknown', 'Vast.ai accepted the create request but did not say which instance it made; check the instance list.', {
+        endpoint: 'create',
+      });
+    }
+    return { instanceId: response.new_contract, instanceApiKey: response.instance_api_key };
+  }
+
+  startInstance(id: number, signal?: AbortSignal): Promise<void> {
+    return this.manage(id, { state: 'running' }, signal);
+  }
+
+  stopInstance(id: number, signal?: AbortSignal): Promise<void> {
+    return this.manage(id, { state: 'stopped' }, signal);
+  }
+
+  setLabel(id: number, label: string, signal?: AbortSignal): Promise<void> {
+    if (label.length > 1024) throw new VastApiError('invalid-input', `A label can be at most 1024 characters (this one has ${label.length}).`);
+    return this.manage(id, { label }, signal);
+  }
+
+  async rebootInstance(id: number, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'reboot', method: 'PUT', path: `/api/v0/instances/reboot/${instanceId(id)}/`, body: {}, signal });
+  }
+
+  async destroyInstance(id: number, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'destroy', method: 'DELETE', path: `/api/v0/instances/${instanceId(id)}/`, body: {}, signal });
+  }
+
+  async currentUser(options: { signal?: AbortSignal } = {}): Promise<User> {
+    const user = await this.call<User>({ endpoint: 'user', method: 'GET', path: '/api/v0/users/current/', signal: options.signal });
+    if (typeof user !== 'object' || user === null || typeof user.id !== 'number') throw invalidResponse('current user', 'no user id');
+    return user;
+  }
+
+  /**
+   * The container's log (last `tail` lines). Vast answers with a URL that becomes readable a moment
+   * later; that URL is fetched without the key, which only ever goes to the API host.
+   */
+  async instanceLogs(id: number, options: { tail?: number; signal?: AbortSignal } = {}): Promise<string> {
+    const response = await this.call<{ result_url?: string }>({
+      endpoint: 'logs',
+      method: 'PUT',
+      path: `/api/v0/instances/request_logs/${instanceId(id)}/`,
+      body: { tail: String(options.tail ?? 1000) },
+      signal: options.signal,
+    });
+    if (typeof response.result_url !== 'string') throw invalidResponse('request logs', 'no result_url');
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const result = await this.clock.trackIo(fetchText(this.clock, response.result_url, this.requestTimeoutMs, options.signal));
+      if (result.status === 200) return result.text;
+      await sleep(this.clock, 500, options.signal);
+    }
+    throw new VastApiError('server', `The log of instance ${id} was not ready after 15 s; try again.`, { endpoint: 'logs' });
+  }
+
+  dispose(): void {
+    this.requestEvents.dispose();
+    this.rateLimits.dispose();
+  }
+
+  private async manage(id: number, body: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'manage', method: 'PUT', path: `/api/v0/instances/${instanceId(id)}/`, body, signal });
+  }
+
+  private call<T>(request: ApiRequest): Promise<T> {
+    return this.transport.request<T>(request);
+  }
+}
+
+function createBody(options: CreateInstanceOptions): CreateInstanceBody {
+  const image = options.image?.trim();
+  if (!image) throw new VastApiError('invalid-input', 'An image is required (e.g. "pytorch/pytorch:latest").');
+  if (image.length > 1024) throw new VastApiError('invalid-input', 'The image name is longer than 1024 characters.');
+  const disk = options.diskGb ?? 10;
+  if (!Number.isFinite(disk) || disk < 8) throw new VastApiError('invalid-input', `Disk must be at least 8 GB, got ${disk}.`);
+  if (options.label !== undefined && options.label.length > 256) throw new VastApiError('invalid-input', 'A label can be at most 256 characters when creating.');
+  if (options.onstart !== undefined && options.onstart.length > 4096) throw new VastApiError('invalid-input', 'The on-start script can be at most 4096 characters.');
+  if (options.bidPrice !== undefined && !(options.bidPrice >= 0.001 && options.bidPrice <= 128)) {
+    throw new VastApiError('invalid-input', `A bid must be between $0.001 and $128 per hour, got ${options.bidPrice}.`);
+  }
+  const body: CreateInstanceBody = {
+    client_id: 'me',
+    image,
+    disk,
+    runtype: options.jupyter ? 'jupyter_direc ssh_direc ssh_proxy' : 'ssh_direc ssh_proxy',
+  };
+  if (options.label !== undefined) body.label = options.label;
+  if (options.onstart) body.onstart = options.onstart;
+  if (options.env && Object.keys(options.env).length > 0) body.env = options.env;
+  if (options.bidPrice !== undefined) body.price = options.bidPrice;
+  return body;
+}
+
+function checkBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new VastApiError('invalid-input', `The API URL "${raw}" is not a valid URL.`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname))) {
+    throw new VastApiError('invalid-input', `The API URL must use https (plain http only for localhost), got "${url.origin}".`);
+  }
+  if (url.username || url.password) throw new VastApiError('invalid-input', 'The API URL must not contain credentials.');
+  return url.origin;
+}
+
+function checkApiKey(key: string): void {
+  if (typeof key !== 'string' || key.trim() === '') throw new VastApiError('invalid-input', 'An API key is required.');
+  if (/\s/.test(key)) throw new VastApiError('invalid-input', 'The API key contains white space; paste it again without spaces or line breaks.');
+}
+
+function instanceId(id: number): number {
+  return positiveId(id, 'Instance id');
+}
+
+function positiveId(id: number, what: string): number {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new VastApiError('invalid-input', `${what} must be a positive whole number, got ${id}.`);
+  return id;
+}
+
+function invalidResponse(what: string, detail: string): VastApiError {
+  return new VastApiError('invalid-response', `Vast.ai sent an unexpected answer for ${what} (${detail}).`);
+}
+
+function asVastError(error: unknown, context: string): VastApiError {
+  return isVastApiError(error) ? error : new VastApiError('network', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+async function fetchText(clock: Clock, url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  const deadline = timeoutSignal(clock, timeoutMs, signal);
+  try {
+    const response = await fetch(url, { signal: deadline.signal });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw new VastApiError('network', `Could not download the instance log: ${(error as Error).message}.`, { endpoint: 'logs', cause: error });
+  } finally {
+    deadline.dispose();
+  }
+}
