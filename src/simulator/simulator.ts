@@ -25,6 +25,8 @@ export interface Simulator {
   readonly instances: InstanceStore;
   readonly offers: OfferCatalogue;
   readonly account: Account;
+  /** Makes a key invalid from now on (401), like deleting it on Vast. */
+  revokeKey(key: string): void;
   /** Closes the server and destroys open sockets (hung ones too). */
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     instances,
     offers,
     account,
+    revokeKey: (key) => keys.revoke(key),
     close: () => server.close(),
   };
 }

@@ -21,6 +21,11 @@ export class KeyRing {
     readOnlyKeys.forEach((key, i) => this.identities.set(key, { keyId: `ro${i + 1}`, readOnly: true }));
   }
 
+  /** From now on the key gets 401, as a deleted key or one invalidated by enabling 2FA does. */
+  revoke(key: string): void {
+    this.identities.delete(key);
+  }
+
   /** `Authorization: Bearer <key>` first; the legacy `?api_key=` query parameter otherwise. */
   authenticate(req: IncomingMessage, query: URLSearchParams): AuthResult {
     const key = bearerKey(req.headers.authorization) ?? query.get('api_key') ?? undefined;
