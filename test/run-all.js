@@ -9,6 +9,10 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const layers = {
   unit: () => mocha('unit', ['test/unit/**/*.test.ts']),
+  // Inside a real VS Code (code-server) through @vscode/test-electron; installs its tools on first use.
+  integration: () => script('integration', 'test/integration/runTest.js'),
+  // What a user sees: Playwright + Chromium on the packaged .vsix.
+  ui: () => script('ui', 'test/ui/e2e.js'),
 };
 
 function run(command, args, env = {}) {
@@ -17,8 +21,7 @@ function run(command, args, env = {}) {
 }
 
 function mocha(name, specs) {
-  const countsFile = path.join(os.tmpdir(), `vast-test-counts-${process.pid}-${name}.json`);
-  fs.rmSync(countsFile, { force: true });
+  const countsFile = countsPath(name);
   const status = run(process.execPath, [
     require.resolve('mocha/bin/mocha.js'),
     '--import=tsx',
@@ -26,6 +29,17 @@ function mocha(name, specs) {
     ...specs,
   ], { TEST_COUNTS_FILE: countsFile });
   return readCounts(countsFile, status, name);
+}
+
+function script(name, file) {
+  const countsFile = countsPath(name);
+  return readCounts(countsFile, run(process.execPath, [file], { TEST_COUNTS_FILE: countsFile }), name);
+}
+
+function countsPath(name) {
+  const file = path.join(os.tmpdir(), `vast-test-counts-${process.pid}-${name}.json`);
+  fs.rmSync(file, { force: true });
+  return file;
 }
 
 function readCounts(file, status, name) {

@@ -1,0 +1,128 @@
+// Small helpers over VS Code's web workbench DOM for the UI steps. Each one waits for what it needs
+// and fails with a sentence that says which element was missing, not a bare selector timeout.
+const DEFAULT_TIMEOUT = 15_000;
+
+async function expectVisible(locator, what, timeout = DEFAULT_TIMEOUT) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+  } catch {
+    throw new Error(`not visible after ${timeout / 1000} s: ${what}`);
+  }
+  return locator.first();
+}
+
+async function expectHidden(locator, what, timeout = DEFAULT_TIMEOUT) {
+  try {
+    await locator.first().waitFor({ state: 'hidden', timeout });
+  } catch {
+    throw new Error(`still visible after ${timeout / 1000} s: ${what}`);
+  }
+}
+
+/** Waits until the workbench has rendered its parts and the extension host has connected. */
+async function waitForWorkbench(page, timeout = 60_000) {
+  await expectVisible(page.locator('.monaco-workbench'), 'the workbench (.monaco-workbench)', timeout);
+  await expectVisible(page.locator('.part.activitybar, .activitybar'), 'the activity bar', timeout);
+  await expectVisible(page.locator('.part.statusbar'), 'the status bar', timeout);
+  await expectVisible(page.locator('.part.statusbar .statusbar-item'), 'the status bar items', timeout);
+}
+
+/** Opens the Command Palette (F1), shows commands matching `text`; returns the quick input locator. */
+async function openCommandPalette(page, text = '') {
+  const widget = page.locator('.quick-input-widget');
+  if (!(await widget.isVisible())) await page.keyboard.press('F1');
+  const input = await expectVisible(widget.locator('input'), 'the Command Palette input (F1)');
+  await input.fill(`>${text}`);
+  return widget;
+}
+
+/** The Command Palette rows whose label contains `title`. */
+function paletteRows(page, title) {
+  return page.locator('.quick-input-widget .monaco-list-row', { hasText: title });
+}
+
+/** Runs a command by its title (as shown in the palette, e.g. "Vast.ai: Refresh Offers"). */
+async function runCommand(page, title) {
+  await openCommandPalette(page, title);
+  const row = await expectVisible(paletteRows(page, title), `command "${title}" in the Command Palette`);
+  await row.click();
+  await expectHidden(page.locator('.quick-input-widget'), 'the Command Palette after running the command');
+}
+
+async function closeQuickInput(page) {
+  const widget = page.locator('.quick-input-widget');
+  if (await widget.isVisible()) await page.keyboard.press('Escape');
+  await expectHidden(widget, 'the quick input after Escape');
+}
+
+/**
+ * Clicks the activity bar entry whose label starts with `title` (e.g. "Extensions", or the title of a
+ * contributed view container) and waits for its sidebar. The label sits on the inner
+ * `a.action-label` in current VS Code, on the `li.action-item` in older ones.
+ */
+async function openViewContainer(page, title) {
+  const bar = page.locator('.activitybar');
+  const label = await expectVisible(bar.locator(`.action-item [aria-label^="${title}"], .action-item[aria-label^="${title}"]`),
+    `activity bar entry "${title}"`);
+  const item = bar.locator('.action-item', { has: label }).or(label).first();
+  if ((await item.getAttribute('aria-selected')) !== 'true') await label.click();
+  const sidebar = page.locator('.part.sidebar');
+  await expectVisible(sidebar.locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }),
+    `the "${title}" sidebar title`);
+  return sidebar;
+}
+
+/** Tree rows (views) inside a container locator, optionally containing `text`. */
+function treeRows(container, text) {
+  return container.locator('.monaco-list-row', text ? { hasText: text } : {});
+}
+
+function statusBarItem(page, text) {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+function notificationToasts(page, text) {
+  return page.locator('.notification-toast', text ? { hasText: text } : {});
+}
+
+/** Texts of visible error toasts (the ones with the error icon). */
+async function errorToasts(page) {
+  const toasts = page.locator('.notification-toast:has(.codicon-error)');
+  return toasts.allInnerTexts();
+}
+
+/** Opens the Notification Center (bell in the status bar); returns the center locator. */
+async function openNotificationCenter(page) {
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible())) {
+    const bell = await expectVisible(page.locator('.part.statusbar [id="status.notifications"]'), 'the notifications bell in the status bar');
+    await bell.click();
+  }
+  return expectVisible(center, 'the Notification Center');
+}
+
+/** Texts of error entries in the Notification Center (open it first). */
+async function notificationCenterErrors(page) {
+  return page.locator('.notifications-center .notification-list-item:has(.codicon-error)').allInnerTexts();
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+module.exports = {
+  expectVisible,
+  expectHidden,
+  waitForWorkbench,
+  openCommandPalette,
+  paletteRows,
+  runCommand,
+  closeQuickInput,
+  openViewContainer,
+  treeRows,
+  statusBarItem,
+  notificationToasts,
+  errorToasts,
+  openNotificationCenter,
+  notificationCenterErrors,
+};
