@@ -1,0 +1,322 @@
+import { isVastApiError, type VastErrorKind } from '../api/errors';
+import type { Clock, TimerHandle } from '../util/clock';
+import { Emitter, type Disposable } from '../util/emitter';
+import { formatDuration } from '../util/format';
+import type { Instance } from '../vast/types';
+import { describeStatus, isRunning, isTransitional, neverRunningReason } from './instanceStatus';
+import { DEFAULT_POLL_POLICY, PollSchedule, type PollPolicy } from './pollSchedule';
+import { diffInstances, isEmptyDiff, type SnapshotDiff } from './snapshotDiff';
+import { WaitError } from './waitError';
+
+/** Where the instance list comes from: `VastClient` in the product (one batched, paginated call). */
+export interface InstanceSource {
+  listInstances(options?: { signal?: AbortSignal }): Promise<Instance[]>;
+}
+
+export interface MonitorSnapshot {
+  instances: ReadonlyMap<number, Instance>;
+  /** When the last good poll finished (epoch ms); undefined before the first. */
+  polledAt?: number;
+  /** The last poll failed, so `instances` is older data (its age: now - polledAt). */
+  stale: boolean;
+  lastError?: { at: number; message: string; kind: VastErrorKind | 'unexpected' };
+  /** When the next poll is due; undefined while nobody is interested. */
+  nextPollAt?: number;
+  /** A poll is in flight. */
+  polling: boolean;
+}
+
+export interface MonitorChange extends SnapshotDiff {
+  snapshot: MonitorSnapshot;
+}
+
+export interface WaitProgress {
+  instanceId: number;
+  /** Undefined until the instance first appears in the list. */
+  instance?: Instance;
+  /** "loading (pulling image ...)". */
+  status: string;
+}
+
+export interface WaitOptions {
+  /** Default 10 minutes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called at each status change. */
+  onProgress?: (progress: WaitProgress) => void;
+}
+
+export interface MonitorOptions {
+  clock: Clock;
+  policy?: Partial<PollPolicy>;
+  /** How long `unknown` (no heartbeat) is tolerated during a wait (default 2 min). */
+  unknownGraceMs?: number;
+  /** How long a waited-for instance may be missing from the list before it counts as not found (default 1 min). */
+  missingGraceMs?: number;
+}
+
+interface Waiter {
+  id: number;
+  startedAt: number;
+  seen: boolean;
+  lastStatus?: string;
+  unknownSince?: number;
+  onProgress?: (progress: WaitProgress) => void;
+  finish: (outcome: { instance: Instance } | { error: unknown }) => void;
+}
+
+const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * The only poller of instance state. One batched list call per tick feeds every consumer: the
+ * tree, every wait, every script. It polls only while someone subscribes or waits, faster while
+ * anything is transitional, never two polls at once, and keeps the last good snapshot on errors.
+ */
+export class InstanceMonitor {
+  private readonly clock: Clock;
+  private readonly schedule: PollSchedule;
+  private readonly unknownGraceMs: number;
+  private readonly missingGraceMs: number;
+  private instances: ReadonlyMap<number, Instance> = new Map();
+  private polledAt?: number;
+  private lastPollStartedAt?: number;
+  private stale = false;
+  private lastError?: MonitorSnapshot['lastError'];
+  private inFlight?: Promise<MonitorSnapshot>;
+  private timer?: TimerHandle;
+  private nextPollAt?: number;
+  private subscribers = 0;
+  private readonly waiters = new Set<Waiter>();
+  private readonly lifetime = new AbortController();
+  private readonly instancesChanged = new Emitter<MonitorChange>();
+  private readonly stateChanged = new Emitter<MonitorSnapshot>();
+
+  /** Fires when something visible changed: an instance added, removed, or a visible field. */
+  readonly onDidChangeInstances = this.instancesChanged.event;
+  /** Fires on every poll and state change (polling, stale, error, next poll): for status displays. */
+  readonly onDidChangeState = this.stateChanged.event;
+
+  constructor(
+    private readonly source: InstanceSource,
+    options: MonitorOptions,
+  ) {
+    this.clock = options.clock;
+    this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
+    this.unknownGraceMs = options.unknownGraceMs ?? 2 * 60_000;
+    this.missingGraceMs = options.missingGraceMs ?? 60_000;
+  }
+
+  get snapshot(): MonitorSnapshot {
+    return {
+      instances: this.instances,
+      polledAt: this.polledAt,
+      stale: this.stale,
+      lastError: this.lastError,
+      nextPollAt: this.nextPollAt,
+      polling: this.inFlight !== undefined,
+    };
+  }
+
+  /** Keeps the monitor polling while the subscription lives (a visible view, a script). */
+  subscribe(): Disposable {
+    this.subscribers++;
+    this.onInterestChanged();
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        this.subscribers--;
+        this.onInterestChanged();
+      },
+    };
+  }
+
+  /** Polls now; a caller during a poll shares it. Works with or without subscribers. */
+  refresh(): Promise<MonitorSnapshot> {
+    return this.poll();
+  }
+
+  /** Something is about to change (start, stop, create...): poll quickly again. */
+  expectChange(): void {
+    this.schedule.resetFast();
+    this.pullNextPollIn(this.schedule.policy.fastMs);
+  }
+
+  /**
+   * Resolves with the instance once it is running. Driven by the shared poll (no requests of its
+   * own); fails fast when the instance will never run. Cancelling never touches the instance.
+   */
+  waitUntilRunning(id: number, options: WaitOptions = {}): Promise<Instance> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Instance>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+      const waiter: Waiter = {
+        id,
+        startedAt: this.clock.now(),
+        seen: false,
+        onProgress: options.onProgress,
+        finish: (outcome) => {
+          if (!this.waiters.delete(waiter)) return;
+          this.clock.clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          if ('instance' in outcome) resolve(outcome.instance);
+          else reject(outcome.error);
+          this.onInterestChanged();
+        },
+      };
+      const timer = this.clock.setTimeout(() => {
+        const last = this.instances.get(id);
+        const where = last ? `; last status: ${describeStatus(last)}` : '';
+        waiter.finish({ error: new WaitError('timeout', id, `Instance ${id} was not running after ${formatDuration(timeoutMs)}${where}.`, last) });
+      }, timeoutMs);
+      const onAbort = () => waiter.finish({ error: signal!.reason });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(waiter);
+
+      // A recent snapshot can answer at once (or report the first status).
+      const fresh = this.polledAt !== undefined && this.clock.now() - this.polledAt < this.schedule.policy.fastMs;
+      if (fresh) this.evaluate(waiter, this.lastPollStartedAt ?? 0);
+      if (!this.waiters.has(waiter)) return;
+      this.schedule.resetFast();
+      this.onInterestChanged();
+      this.pullNextPollIn(this.schedule.policy.fastMs);
+    });
+  }
+
+  /** Stops polling and fails pending waits. */
+  dispose(): void {
+    this.lifetime.abort(new Error('The instance monitor was closed.'));
+    for (const waiter of [...this.waiters]) waiter.finish({ error: this.lifetime.signal.reason });
+    this.cancelTimer();
+    this.instancesChanged.dispose();
+    this.stateChanged.dispose();
+  }
+
+  private get interested(): boolean {
+    return !this.lifetime.signal.aborted && (this.subscribers > 0 || this.waiters.size > 0);
+  }
+
+  private onInterestChanged(): void {
+    if (!this.interested) {
+      this.cancelTimer();
+      this.emitState();
+      return;
+    }
+    if (this.timer !== undefined || this.inFlight) return;
+    // Becoming interested: poll now unless the snapshot is still recent.
+    const age = this.polledAt === undefined ? Infinity : this.clock.now() - this.polledAt;
+    this.scheduleIn(Math.max(0, this.schedule.policy.normalMs - age));
+  }
+
+  private poll(): Promise<MonitorSnapshot> {
+    if (this.inFlight) return this.inFlight;
+    this.cancelTimer();
+    const startedAt = this.clock.now();
+    this.inFlight = this.runPoll(startedAt).finally(() => {
+      this.inFlight = undefined;
+      this.emitState();
+    });
+    this.emitState();
+    return this.inFlight;
+  }
+
+  private async runPoll(startedAt: number): Promise<MonitorSnapshot> {
+    let nextAt: number;
+    try {
+      const list = await this.source.listInstances({ signal: this.lifetime.signal });
+      const next = new Map(list.map((instance) => [instance.id, instance] as const));
+      const diff = diffInstances(this.instances, next);
+      this.instances = next;
+      this.polledAt = this.clock.now();
+      this.lastPollStartedAt = startedAt;
+      this.stale = false;
+      this.lastError = undefined;
+      for (const waiter of [...this.waiters]) this.evaluate(waiter, startedAt);
+      // Ticks are measured start to start, so a long paginated poll does not slow the rhythm.
+      nextAt = startedAt + this.schedule.afterSuccess(this.needsFastPolling());
+      if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });
+    } catch (error) {
+      if (this.lifetime.signal.aborted) return this.snapshot;
+      this.stale = this.polledAt !== undefined;
+      this.lastError = {
+        at: this.clock.now(),
+        message: error instanceof Error ? error.message : String(error),
+        kind: isVastApiError(error) ? error.kind : 'unexpected',
+      };
+      const resumeIn = isVastApiError(error) && error.resumeAt ? error.resumeAt - this.clock.now() : 0;
+      nextAt = this.clock.now() + this.schedule.afterFailure(resumeIn);
+    }
+    if (this.interested) this.scheduleIn(Math.max(0, nextAt - this.clock.now()));
+    return this.snapshot;
+  }
+
+  private needsFastPolling(): boolean {
+    if (this.waiters.size > 0) return true;
+    for (const instance of this.instances.values()) if (isTransitional(instance)) return true;
+    return false;
+  }
+
+  private evaluate(waiter: Waiter, pollStartedAt: number): void {
+    const instance = this.instances.get(waiter.id);
+    if (!instance) {
+      // A poll that began before the wait may predate the instance itself.
+      if (pollStartedAt < waiter.startedAt) return;
+      if (waiter.seen) {
+        waiter.finish({ error: new WaitError('destroyed', waiter.id, `Instance ${waiter.id} was destroyed while waiting for it.`) });
+      } else if (this.clock.now() - waiter.startedAt >= this.missingGraceMs) {
+        waiter.finish({ error: new WaitError('not-found', waiter.id, `Instance ${waiter.id} is not on this account.`) });
+      }
+      return;
+    }
+    waiter.seen = true;
+    const status = describeStatus(instance);
+    if (status !== waiter.lastStatus) {
+      waiter.lastStatus = status;
+      waiter.onProgress?.({ instanceId: waiter.id, instance, status });
+    }
+    if (isRunning(instance)) return waiter.finish({ instance });
+    const reason = neverRunningReason(instance);
+    if (reason) {
+      return waiter.finish({ error: new WaitError('never-running', waiter.id, `Instance ${waiter.id} will not start: ${reason}.`, instance) });
+    }
+    if (instance.actual_status === 'unknown') {
+      waiter.unknownSince ??= this.clock.now();
+      if (this.clock.now() - waiter.unknownSince >= this.unknownGraceMs) {
+        const error = new WaitError('unknown', waiter.id, `Instance ${waiter.id}'s host has not reported for ${formatDuration(this.unknownGraceMs)}.`, instance);
+        waiter.finish({ error });
+      }
+    } else {
+      waiter.unknownSince = undefined;
+    }
+  }
+
+  /** Brings the next poll forward to at most `ms` after the last one (never earlier than now). */
+  private pullNextPollIn(ms: number): void {
+    if (!this.interested || this.inFlight) return;
+    const due = Math.max(this.clock.now(), (this.polledAt ?? -Infinity) + ms);
+    if (this.nextPollAt === undefined || due < this.nextPollAt) this.scheduleIn(due - this.clock.now());
+  }
+
+  private scheduleIn(ms: number): void {
+    this.cancelTimer();
+    this.nextPollAt = this.clock.now() + ms;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.nextPollAt = undefined;
+      void this.poll();
+    }, ms);
+    this.emitState();
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.nextPollAt = undefined;
+  }
+
+  private emitState(): void {
+    this.stateChanged.fire(this.snapshot);
+  }
+}

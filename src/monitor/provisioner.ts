@@ -1,0 +1,270 @@
+import { setMaxListeners } from 'node:events';
+import { isVastApiError, VastApiError } from '../api/errors';
+import type { OfferQuery } from '../api/offerQuery';
+import type { SearchResult } from '../api/searchCache';
+import type { CreatedInstance, CreateInstanceOptions } from '../api/vastClient';
+import type { Clock } from '../util/clock';
+import { sleep } from '../util/sleep';
+import type { Instance } from '../vast/types';
+import type { InstanceMonitor } from './instanceMonitor';
+
+/** What provisioning needs from the client (`VastClient` has it). */
+export interface ProvisioningClient {
+  searchOffers(query: OfferQuery, options?: { signal?: AbortSignal; refresh?: boolean }): Promise<SearchResult>;
+  createInstance(offerId: number, options: CreateInstanceOptions, signal?: AbortSignal): Promise<CreatedInstance>;
+}
+
+export interface ProvisionRequest {
+  count: number;
+  /** Offers to rent: the best matches of a query (moving on when one is gone), or exact ids (one per slot). */
+  offers: { query: OfferQuery } | { offerIds: readonly number[] };
+  /** What each instance gets; its `label` is the base of each slot's unique label. */
+  instance: CreateInstanceOptions;
+  /** Also wait until every created instance runs. */
+  waitUntilRunning?: boolean | { timeoutMs?: number };
+  signal?: AbortSignal;
+  onProgress?: (event: ProvisionProgress) => void;
+}
+
+export interface ProvisionProgress {
+  slot: number;
+  label: string;
+  phase: 'creating' | 'created' | 'reconciling' | 'reconciled' | 'resending' | 'offer-gone' | 'failed' | 'running' | 'wait-failed';
+  message: string;
+}
+
+export interface SlotReport {
+  slot: number;
+  label: string;
+  offerId?: number;
+  instanceId?: number;
+  /** The create's answer was lost; the instance was found by its label. */
+  reconciled: boolean;
+  /** Create requests sent for this slot. */
+  attempts: number;
+  error?: string;
+  /** Set when waited for: the instance once running. */
+  instance?: Instance;
+  waitError?: string;
+}
+
+export interface ProvisionReport {
+  slots: SlotReport[];
+  created: number;
+  failed: number;
+  /** Labels with more than one instance: should never happen; reported, never destroyed automatically. */
+  duplicates: Array<{ label: string; instanceIds: number[] }>;
+}
+
+export interface ProvisionerDeps {
+  client: ProvisioningClient;
+  monitor: InstanceMonitor;
+  clock: Clock;
+  random?: () => number;
+  /** Before concluding a lost create did not happen, look again after this long (default 5 s). */
+  reconcileRecheckMs?: number;
+  maxAttemptsPerSlot?: number;
+}
+
+/**
+ * Creates N instances safely. Creates go one after another through the client's create gate (so
+ * they are spaced by Vast's create interval, learned or published); each carries a unique label.
+ * A create whose answer is lost is reconciled against the instance list (the monitor's one
+ * batched call) before anything is resent: never two instances for one slot, none lost.
+ */
+export async function provisionInstances(deps: ProvisionerDeps, request: ProvisionRequest): Promise<ProvisionReport> {
+  const { client, monitor, clock } = deps;
+  const random = deps.random ?? Math.random;
+  const maxAttempts = deps.maxAttemptsPerSlot ?? 5;
+  if (!Number.isInteger(request.count) || request.count < 1 || request.count > 100) {
+    throw new VastApiError('invalid-input', `Instance count must be a whole number from 1 to 100, got ${request.count}.`);
+  }
+  if ('offerIds' in request.offers && request.offers.offerIds.length < request.count) {
+    throw new VastApiError('invalid-input', `${request.count} instances need ${request.count} offer ids, got ${request.offers.offerIds.length}.`);
+  }
+  const offers = 'query' in request.offers ? new OfferPicker(client, request.offers.query, request.count, request.signal) : undefined;
+  const labels = uniqueLabels(request.instance.label?.trim() || 'vast', request.count, random);
+  const slots: SlotReport[] = labels.map((label, i) => ({ slot: i + 1, label, reconciled: false, attempts: 0 }));
+  const progress = (slot: SlotReport, phase: ProvisionProgress['phase'], message: string) =>
+    request.onProgress?.({ slot: slot.slot, label: slot.label, phase, message });
+
+  let abortAll: string | undefined;
+  for (const slot of slots) {
+    if (abortAll) {
+      slot.error = abortAll;
+      continue;
+    }
+    let offerId: number | undefined = offers ? undefined : (request.offers as { offerIds: readonly number[] }).offerIds[slot.slot - 1];
+    while (slot.instanceId === undefined && !slot.error) {
+      if (request.signal?.aborted) {
+        slot.error = abortAll = 'Cancelled before this instance was created.';
+        break;
+      }
+      if (offerId === undefined) {
+        offerId = offers ? await offers.next() : undefined;
+        if (offerId === undefined) {
+          slot.error = 'No matching offer is left to rent.';
+          break;
+        }
+      }
+      if (slot.attempts >= maxAttempts) {
+        slot.error = `Gave up after ${slot.attempts} create attempts.`;
+        break;
+      }
+      slot.offerId = offerId;
+      slot.attempts++;
+      progress(slot, 'creating', `Creating ${slot.label} from offer ${offerId}`);
+      try {
+        const created = await client.createInstance(offerId, { ...request.instance, label: slot.label }, request.signal);
+        slot.instanceId = created.instanceId;
+        offers?.markUsed(offerId);
+        monitor.expectChange();
+        progress(slot, 'created', `Created instance ${created.instanceId} (${slot.label})`);
+      } catch (error) {
+        if (request.signal?.aborted) {
+          // The create may still have happened: look before reporting.
+          const found = await findByLabel(monitor, slot.label).catch(() => undefined);
+          if (found) slot.instanceId = found.id;
+          else slot.error = abortAll = 'Cancelled before this instance was created.';
+          break;
+        }
+        if (isVastApiError(error, 'outcome-unknown')) {
+          progress(slot, 'reconciling', `The answer to ${slot.label}'s create was lost; looking for it by label`);
+          let found: Instance | undefined;
+          try {
+            found = await reconcile(monitor, clock, slot.label, deps.reconcileRecheckMs ?? 5000, request.signal);
+          } catch (reconcileError) {
+            slot.error = abortAll = reconcileError instanceof Error ? reconcileError.message : String(reconcileError);
+            break;
+          }
+          if (found) {
+            slot.instanceId = found.id;
+            slot.reconciled = true;
+            offers?.markUsed(offerId);
+            progress(slot, 'reconciled', `Found instance ${found.id} (${slot.label}): it had been created`);
+          } else {
+            progress(slot, 'resending', `${slot.label} was not created; sending the create again`);
+          }
+        } else if (isVastApiError(error, 'not-found')) {
+          progress(slot, 'offer-gone', `Offer ${offerId} is no longer available`);
+          offers?.markGone(offerId);
+          if (offers) offerId = undefined;
+          else slot.error = `Offer ${offerId} is no longer available.`;
+        } else {
+          const message = error instanceof Error ? error.message : String(error);
+          slot.error = message;
+          // The same request would fail the same way for every slot.
+          if (isVastApiError(error) && ['auth', 'bad-request', 'invalid-input', 'rate-limited'].includes(error.kind)) abortAll = message;
+        }
+      }
+    }
+    if (slot.error) progress(slot, 'failed', `${slot.label}: ${slot.error}`);
+  }
+
+  const duplicates = await findDuplicates(monitor, labels).catch(() => []);
+  if (request.waitUntilRunning) await waitForAll(monitor, slots, request, progress);
+  const created = slots.filter((s) => s.instanceId !== undefined).length;
+  return { slots, created, failed: slots.length - created, duplicates };
+}
+
+/** Hands out the best matching offers in order, each at most once, searching again when they run out. */
+class OfferPicker {
+  private candidates: number[] = [];
+  private readonly excluded = new Set<number>();
+  private searches = 0;
+
+  constructor(
+    private readonly client: ProvisioningClient,
+    private readonly query: OfferQuery,
+    private readonly count: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async next(): Promise<number | undefined> {
+    while (this.candidates.length === 0 && this.searches < 2) {
+      // The second search bypasses the cache: the first one's offers were taken or gone.
+      const limit = Math.max(this.query.limit ?? 0, this.count * 3);
+      const result = await this.client.searchOffers({ ...this.query, limit }, { signal: this.signal, refresh: this.searches > 0 });
+      this.searches++;
+      this.candidates = result.offers.map((offer) => offer.id).filter((id) => !this.excluded.has(id));
+    }
+    return this.candidates.shift();
+  }
+
+  markUsed(id: number): void {
+    this.excluded.add(id);
+  }
+
+  markGone(id: number): void {
+    this.excluded.add(id);
+  }
+}
+
+function uniqueLabels(base: string, count: number, random: () => number): string[] {
+  const labels = new Set<string>();
+  const stem = base.slice(0, 240);
+  while (labels.size < count) labels.add(`${stem}-${Math.floor(random() * 36 ** 5).toString(36).padStart(5, '0')}`);
+  return [...labels];
+}
+
+async function findByLabel(monitor: InstanceMonitor, label: string): Promise<Instance | undefined> {
+  const snapshot = await monitor.refresh();
+  if (snapshot.lastError) throw new Error(snapshot.lastError.message);
+  for (const instance of snapshot.instances.values()) if (instance.label === label) return instance;
+  return undefined;
+}
+
+/** Looks for the label twice, a moment apart, before concluding the create did not happen. */
+async function reconcile(monitor: InstanceMonitor, clock: Clock, label: string, recheckMs: number, signal?: AbortSignal): Promise<Instance | undefined> {
+  for (let check = 0; check < 2; check++) {
+    if (check > 0) await sleep(clock, recheckMs, signal);
+    let found: Instance | undefined;
+    try {
+      found = await findByLabel(monitor, label);
+    } catch (error) {
+      // Without a readable list the outcome stays unknown: resending could pay twice.
+      throw new VastApiError('outcome-unknown', `Could not check whether ${label} was created (${(error as Error).message}); not resending.`);
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function findDuplicates(monitor: InstanceMonitor, labels: string[]): Promise<ProvisionReport['duplicates']> {
+  const wanted = new Set(labels);
+  const byLabel = new Map<string, number[]>();
+  const snapshot = await monitor.refresh();
+  for (const instance of snapshot.instances.values()) {
+    if (instance.label && wanted.has(instance.label)) byLabel.set(instance.label, [...(byLabel.get(instance.label) ?? []), instance.id]);
+  }
+  return [...byLabel].filter(([, ids]) => ids.length > 1).map(([label, instanceIds]) => ({ label, instanceIds }));
+}
+
+async function waitForAll(
+  monitor: InstanceMonitor,
+  slots: SlotReport[],
+  request: ProvisionRequest,
+  progress: (slot: SlotReport, phase: ProvisionProgress['phase'], message: string) => void,
+): Promise<void> {
+  const timeoutMs = typeof request.waitUntilRunning === 'object' ? request.waitUntilRunning.timeoutMs : undefined;
+  // One listener on the caller's signal, however many waits (Node warns past ten per signal).
+  const waits = new AbortController();
+  setMaxListeners(0, waits.signal);
+  const forward = () => waits.abort(request.signal!.reason);
+  if (request.signal?.aborted) forward();
+  else request.signal?.addEventListener('abort', forward, { once: true });
+  await Promise.all(
+    slots
+      .filter((slot) => slot.instanceId !== undefined)
+      .map(async (slot) => {
+        try {
+          slot.instance = await monitor.waitUntilRunning(slot.instanceId!, { timeoutMs, signal: waits.signal });
+          progress(slot, 'running', `${slot.label} (${slot.instanceId}) is running`);
+        } catch (error) {
+          slot.waitError = error instanceof Error ? error.message : String(error);
+          progress(slot, 'wait-failed', `${slot.label} (${slot.instanceId}): ${slot.waitError}`);
+        }
+      }),
+  );
+  request.signal?.removeEventListener('abort', forward);
+}

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { setMaxListeners } from 'node:events';
+import { InstanceMonitor, type MonitorChange } from '../../../src/monitor/instanceMonitor';
+import type { SimulatorOptions } from '../../../src/simulator';
+import { startClientHarness, type ClientHarness } from '../../support/clientHarness';
+
+describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
+  let h: ClientHarness;
+  let monitor: InstanceMonitor;
+
+  async function start(simulator: SimulatorOptions = {}, policy = {}) {
+    h = await startClientHarness({ simulator });
+    monitor = new InstanceMonitor(h.client, { clock: h.clock, policy });
+  }
+  afterEach(async () => {
+    monitor?.dispose();
+    await h?.close();
+  });
+
+  /** Times (ms since start) at which a poll began: first pages only. */
+  function pollStarts(): number[] {
+    const entries = h.sim.log.entries({ endpoint: 'instances' });
+    const firstPages: number[] = [];
+    let previous = -Infinity;
+    for (const entry of entries) {
+      // Pages of one poll follow each other 1 s apart; a poll starts after a gap or at the first entry.
+      if (entry.at - previous > 1000 || firstPages.length === 0) firstPages.push(entry.at);
+      previous = entry.at;
+    }
+    const t0 = h.clock.now() - h.elapsed();
+    return firstPages.map((t) => t - t0);
+  }
+
+  it('does not poll at all without a subscriber', async () => {
+    await start({ instances: 3 });
+    await h.clock.advance(10 * 60_000);
+    assert.equal(h.sim.log.count(), 0);
+    assert.equal(h.clock.pendingTimers(), 0);
+  });
+
+  it('polls at once on the first subscription, then every 30 s, and stops when the last one leaves', async () => {
+    await start({ instances: [{ status: 'running' }, { status: 'stopped' }] });
+    const subscription = monitor.subscribe();
+    await h.clock.advance(5 * 60_000);
+    assert.deepEqual(pollStarts(), [0, 30_000, 60_000, 90_000, 120_000, 150_000, 180_000, 210_000, 240_000, 270_000, 300_000]);
+    assert.equal(monitor.snapshot.instances.size, 2);
+    subscription.dispose();
+    const before = h.sim.log.count();
+    await h.clock.advance(5 * 60_000);
+    assert.equal(h.sim.log.count(), before);
+  });
+
+  it('polls fast while something is transitional: 5 s, growing x1.5 back to 30 s', async () => {
+    await start({ instances: [{ status: 'loading', nextInMs: 3600_000, outcome: 'running' }] });
+    const subscription = monitor.subscribe();
+    await h.clock.advance(3 * 60_000);
+    const starts = pollStarts();
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    assert.deepEqual(gaps.slice(0, 7), [5000, 7500, 11250, 16875, 25313, 30000, 30000]);
+    subscription.dispose();
+  });
+
+  it('never runs two polls at once: callers during a poll share it', async () => {
+    await start({ instances: 60 });
+    const results = await h.run(Promise.all([monitor.refresh(), monitor.refresh(), monitor.refresh()]));
+    assert.equal(h.sim.log.count({ endpoint: 'instances' }), 3, 'one poll of three pages');
+    assert.ok(results.every((r) => r.instances.size === 60));
+  });
+
+  it('fires a change event only when something visible changed, saying what', async () => {
+    await start({ instances: [{ status: 'running', label: 'a' }, { status: 'running', label: 'b' }] });
+    const changes: MonitorChange[] = [];
+    monitor.onDidChangeInstances((change) => changes.push(change));
+    await h.run(monitor.refresh());
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0].added.length, 2);
+    await h.run(monitor.refresh());
+    assert.equal(changes.length, 1, 'nothing changed, no event');
+    const [a, b] = h.sim.instances.list();
+    h.sim.instances.setLabel(a.id, 'renamed');
+    h.sim.instances.destroy(b.id);
+    h.sim.instances.add({ status: 'loading', label: 'c' });
+    await h.run(monitor.refresh());
+    assert.equal(changes.length, 2);
+    assert.deepEqual(changes[1].changed.map((c) => [c.after.id, c.fields]), [[a.id, ['label']]]);
+    assert.deepEqual(changes[1].removed.map((i) => i.id), [b.id]);
+    assert.deepEqual(changes[1].added.map((i) => i.label), ['c']);
+  });
+
+  it('keeps the last good snapshot on errors, marks it stale, backs off and recovers by itself', async () => {
+    await start({ instances: 3 });
+    const subscription = monitor.subscribe();
+    await h.clock.advance(1000);
+    const good = monitor.snapshot;
+    assert.equal(good.stale, false);
+    h.sim.faults.add({ kind: 'status', status: 503, endpoint: 'instances', untilMs: h.clock.now() + 10 * 60_000 });
+    await h.clock.advance(5 * 60_000);
+    const bad = monitor.snapshot;
+    assert.equal(bad.stale, true);
+    assert.equal(bad.instances.size, 3, 'an error never empties the snapshot');
+    assert.equal(bad.polledAt, good.polledAt);
+    assert.match(bad.lastError!.message, /HTTP 503/);
+    assert.equal(bad.lastError!.kind, 'server');
+    await h.clock.advance(10 * 60_000);
+    assert.equal(monitor.snapshot.stale, false);
+    assert.equal(monitor.snapshot.lastError, undefined);
+    assert.ok(monitor.snapshot.polledAt! > good.polledAt!);
+    subscription.dispose();
+  });
+
+  it('after a long rate-limit wait, polls again when the API said to, not before', async () => {
+    h = await startClientHarness({
+      simulator: { instances: 1, rateLimits: { retryAfter: 'seconds' } },
+      client: { maxWaitMs: 10_000 },
+    });
+    monitor = new InstanceMonitor(h.client, { clock: h.clock });
+    h.sim.limits.storm(60_000);
+    const subscription = monitor.subscribe();
+    await h.clock.advance(59_000);
+    assert.equal(h.sim.log.count(), 1, 'nothing sent while the API asked to wait');
+    assert.equal(monitor.snapshot.lastError?.kind, 'rate-limited');
+    await h.clock.advance(2000);
+    assert.equal(h.sim.log.count({ status: 200 }), 1);
+    assert.equal(monitor.snapshot.instances.size, 1);
+    assert.equal(monitor.snapshot.lastError, undefined);
+    subscription.dispose();
+  });
+
+  describe('scale: requests do not grow with instances or waiters', () => {
+    async function pollsIn10Minutes(instanceCount: number, waits: number): Promise<number> {
+      await start({ instances: Array.from({ length: instanceCount }, () => ({ status: 'loading' as const, nextInMs: 3600_000, outcome: 'running' as const })) });
+      const ids = h.sim.instances.list().map((i) => i.id);
+      const subscription = monitor.subscribe();
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      const pending = Array.from({ length: waits }, (_, i) =>
+        monitor.waitUntilRunning(ids[i % ids.length], { signal: controller.signal, timeoutMs: 3600_000 }).catch(() => undefined),
+      );
+      await h.clock.advance(10 * 60_000);
+      controller.abort();
+      await h.run(Promise.all(pending));
+      subscription.dispose();
+      const polls = pollStarts().length;
+      monitor.dispose();
+      await h.close();
+      return polls;
+    }
+
+    it('the same number of polls with 0, 1 or 50 waits', async () => {
+      const none = await pollsIn10Minutes(10, 0);
+      const one = await pollsIn10Minutes(10, 1);
+      const fifty = await pollsIn10Minutes(10, 50);
+      assert.equal(one, none);
+      assert.equal(fifty, none);
+    });
+
+    it('the same number of polls (pages aside) with 1 or 500 stable instances', async () => {
+      async function stablePolls(count: number) {
+        await start({ instances: Array.from({ length: count }, () => ({ status: 'running' as const })) });
+        const subscription = monitor.subscribe();
+        await h.clock.advance(10 * 60_000 - 1); // stop before a poll that could not finish its pages
+        subscription.dispose();
+        const polls = pollStarts().length;
+        const requests = h.sim.log.count({ endpoint: 'instances' });
+        monitor.dispose();
+        await h.close();
+        return { polls, requests };
+      }
+      const small = await stablePolls(1);
+      const large = await stablePolls(500);
+      assert.equal(large.polls, small.polls);
+      assert.equal(large.requests, small.requests * 20, '500 instances are 20 pages of 25');
+    });
+  });
+});
