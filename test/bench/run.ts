@@ -1,0 +1,108 @@
+// `npm run bench`: our client against the physical limit and the two clients a user would
+// otherwise have (the seed client, the official CLI's algorithm), on the simulator in virtual
+// time; then bundle, activation, tree, CPU, monitor-scale and foundation figures. Prints tables
+// and writes test/artifacts/bench.json. Exits 1 only if OUR client broke a correctness count.
+// Flags: --quick (skip the ~10 s activation run), --no-vsix (skip packaging the .vsix).
+import fs from 'node:fs';
+import path from 'node:path';
+import { activationTime } from './extras/activationTime';
+import { bundleSize, vsixSize } from './extras/artifactSizes';
+import { cpuPerRequest } from './extras/cpuPerRequest';
+import { foundationCheck, foundationReport } from './extras/foundationCheck';
+import { monitorScale, monitorScaleReport } from './extras/monitorScale';
+import { thousandInstances, treeRefresh, treeRefreshText } from './extras/treeRefresh';
+import { BENCH_SEED } from './harness/scenario';
+import { ratiosSummary } from './harness/summary';
+import { bytes } from './harness/table';
+import { workloadReport } from './harness/workloadReport';
+import { workloads } from './workloads';
+import { runWorkload, type WorkloadResult } from './workloads/workload';
+
+const ARTIFACT = path.resolve(__dirname, '../artifacts/bench.json');
+
+const BASELINES = [
+  'seed: one global 0.5 s spacing; 429 -> Retry-After (seconds) or 2**attempt s (2, 4, 8, 16), 5 attempts; no other retry; waits poll show-instance at 5 s x1.5 up to 30 s; no cache',
+  'cli:  VastClient._request: 3 attempts, retries 429/502/503/504/network for every method at 0.15 s x1.5; ignores Retry-After/threshold; 120 s timeout; no cache, no spacing; waits poll show-instance every 10 s',
+  'both: the tree is a v1 list (all pages) every 30 s; a wait ends on the first error its request layer gives up on; creates go one by one, moving to the next offer after a failure (<= 5 tries per slot)',
+];
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const flags = new Set(process.argv.slice(2));
+  const say = (text = '') => console.log(text);
+  say(`Vast.ai GPU Explorer benchmark: simulator (seed ${BENCH_SEED}, Vast mode unless said), virtual time, real HTTP`);
+  say('Rows: ours = VastClient + InstanceMonitor + provisionInstances; seed and cli = the baselines (test/bench/baselines)');
+  for (const line of BASELINES) say(`  ${line}`);
+  say('Counts come from the simulator request log. "in cooldown" = requests sent inside the wait a 429 asked for or implied');
+  say('(Retry-After, else threshold= or the published penalty). min gap/interval: smallest gap between two requests of a class.');
+  say();
+
+  // Measured first: the activation run below rebuilds dist/ without --production.
+  const bundle = bundleSize();
+
+  const results: WorkloadResult[] = [];
+  for (const workload of workloads()) {
+    const result = await runWorkload(workload);
+    results.push(result);
+    say(workloadReport(result));
+    say();
+  }
+
+  say('Also measured');
+  say('-------------');
+  const scale = await monitorScale();
+  const foundation = await foundationCheck();
+  const tree = await treeRefresh(await thousandInstances());
+  const cpu = await cpuPerRequest();
+  say(`Bundle dist/extension.js: ${bundle.value ? `${bytes(bundle.value.bytes)} (${bytes(bundle.value.gzipBytes)} gzipped)` : 'n/a'}${bundle.note ? ` [${bundle.note}]` : ''}`);
+  const vsix = vsixSize(flags.has('--no-vsix'));
+  say(`Package .vsix: ${vsix.value !== undefined ? bytes(vsix.value) : vsix.note}${vsix.value !== undefined && vsix.note ? ` [${vsix.note}]` : ''}`);
+  const activation = activationTime(flags.has('--quick'));
+  say(`Extension activation: ${activation.value !== undefined ? `${activation.value.toFixed(1)} ms` : activation.note}${activation.value !== undefined && activation.note ? ` [${activation.note}]` : ''}`);
+  say(`Tree refresh, 1,000 instances: ${treeRefreshText(tree)}`);
+  say(`Client CPU per 1,000 requests (simulator in a child process, limits off): ours show-instance ${cpu.oursShowMs.toFixed(0)} ms, ` +
+    `ours search (64 offers, cache bypassed) ${cpu.oursSearchMs.toFixed(0)} ms; cli baseline show-instance ${cpu.cliShowMs.toFixed(0)} ms`);
+  say(monitorScaleReport(scale));
+  say(foundationReport(foundation));
+  say();
+  say(ratiosSummary(results));
+  say();
+
+  const broken = [...results.flatMap((r) => r.broken), ...(foundation.failed ? [`foundation: ${foundation.failed} searches failed`] : [])];
+  say(broken.length ? `Correctness of our client: BROKEN\n${broken.map((b) => `  ${b}`).join('\n')}` : 'Correctness of our client: OK (no duplicate, no lost instance, no failed operation; stale served; recovered)');
+
+  fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
+  const json = {
+    seed: BENCH_SEED,
+    wallMs: Date.now() - started,
+    workloads: results.map(({ workload, results: clients, broken: reasons }) => ({
+      id: workload.id,
+      title: workload.title,
+      idealMs: workload.idealMs,
+      idealDefinition: workload.idealDefinition,
+      requestsNeeded: workload.requestsNeeded,
+      neededDefinition: workload.neededDefinition,
+      broken: reasons,
+      clients: clients.map(({ client, run, server }) => ({ client, completionMs: run.completionMs, capped: run.capped, error: run.error, outcome: run.outcome, server })),
+    })),
+    bundle,
+    vsix,
+    activation,
+    treeRefresh: tree,
+    cpuPer1000Requests: cpu,
+    monitorScale: scale,
+    foundation,
+    broken,
+  };
+  fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
+  say(`Raw results: ${path.relative(process.cwd(), ARTIFACT)}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return broken.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(2);
+  },
+);
