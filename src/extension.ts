@@ -1,7 +1,122 @@
 import * as vscode from 'vscode';
+import type { KeyFlowDeps } from './ui/apiKeyFlows';
+import { findCliKey } from './ui/cliKeyImport';
+import type { FlowContext } from './ui/flowContext';
+import type { Prompter } from './ui/prompter';
+import type { Session } from './ui/session';
+import { VastClient } from './api/vastClient';
+import { systemClock } from './util/clock';
+import { registerCommands } from './vscode/commands';
+import { GlobalMemory } from './vscode/globalMemory';
+import { InstanceTree } from './vscode/instanceTree';
+import { OutputLog } from './vscode/outputLog';
+import { SecretKeyStore } from './vscode/secretKeyStore';
+import { SessionManager } from './vscode/sessionManager';
+import { readSettings } from './vscode/settings';
+import { RateLimitStatusBar } from './vscode/statusBar';
+import { VscodePrompter } from './vscode/vscodePrompter';
+import { VscodeWorkbench } from './vscode/vscodeWorkbench';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wired up by the extension issue.
+/** Settings that change how the client or monitor is built; the others are read when used. */
+const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator'];
+
+/** What `activate` returns: a seam for the integration tests (answer prompts, look at the session). */
+export interface ExtensionApi {
+  /** Replaces the prompter (QuickPicks, inputs, confirmations) until disposed. */
+  usePrompter(prompter: Prompter): vscode.Disposable;
+  session(): Session | undefined;
+  statusBar: RateLimitStatusBar;
+  tree: InstanceTree;
+  /** Resolves once the session for the current settings is up. */
+  ready: Promise<void>;
 }
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = new OutputLog();
+  const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
+  const sessions = new SessionManager(store, readSettings, systemClock, log);
+  const tree = new InstanceTree(sessions, systemClock);
+  const statusBar = new RateLimitStatusBar(sessions, systemClock);
+  const memory = new GlobalMemory(context.globalState);
+  const workbench = new VscodeWorkbench();
+  let prompter: Prompter = new VscodePrompter();
+
+  const flowContext = (): FlowContext | undefined => {
+    const session = sessions.current;
+    if (!session) {
+      void vscode.window
+        .showInformationMessage('Vast.ai: set an API key first, or try the built-in simulator.', 'Set API Key', 'Try Simulator')
+        .then((choice) => {
+          if (choice === 'Set API Key') void vscode.commands.executeCommand('vastai.setApiKey');
+          if (choice === 'Try Simulator') void vscode.commands.executeCommand('vastai.useSimulator');
+        });
+      return undefined;
+    }
+    return {
+      client: session.client,
+      monitor: session.monitor,
+      prompter,
+      workbench,
+      settings: readSettings(),
+      memory,
+      clock: systemClock,
+      simulated: session.simulated,
+      log: (message) => log.info(message),
+    };
+  };
+
+  const keyFlowDeps = (): KeyFlowDeps => ({
+    prompter,
+    store,
+    verify: (key, signal) => new VastClient({ apiKey: key, baseUrl: readSettings().apiUrl, maxRetries: 1 }).currentUser({ signal }),
+    findCliKey: () => findCliKey(),
+    onKeyChanged: async () => {
+      if (readSettings().useSimulator) {
+        await vscode.workspace.getConfiguration('vastai').update('useSimulator', false, vscode.ConfigurationTarget.Global);
+      }
+      await sessions.reconnect();
+    },
+  });
+
+  let following: vscode.Disposable | undefined;
+  let watchingKey: { dispose(): void } | undefined;
+  context.subscriptions.push(
+    log,
+    tree,
+    statusBar,
+    { dispose: () => void sessions.dispose() },
+    { dispose: () => following?.dispose() },
+    { dispose: () => watchingKey?.dispose() },
+    sessions.onDidChange((session) => {
+      following?.dispose();
+      watchingKey?.dispose();
+      following = session ? log.follow(session) : undefined;
+      watchingKey = session?.monitor.onDidChangeState((snapshot) => {
+        if (snapshot.lastError?.kind === 'auth') sessions.markKeyRejected();
+      });
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
+    }),
+    ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps }),
+  );
+
+  const ready = sessions.reconnect();
+  return {
+    usePrompter(replacement) {
+      const previous = prompter;
+      prompter = replacement;
+      return new vscode.Disposable(() => {
+        prompter = previous;
+      });
+    },
+    session: () => sessions.current,
+    statusBar,
+    tree,
+    ready,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -71,6 +71,9 @@ export class VastClient {
   private readonly requestEvents = new Emitter<RequestEvent>();
   /** Every attempt, every wait: for the log. */
   readonly onRequest = this.requestEvents.event;
+  private readonly staleServed = new Emitter<{ ageMs: number; reason?: string }>();
+  /** A search was answered with stale data because Vast could not answer (the status bar shows it). */
+  readonly onDidServeStale = this.staleServed.event;
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly searches: SearchCache;
@@ -103,7 +106,7 @@ export class VastClient {
   /** Offers matching `query`; identical queries within the cache lifetime cost no request. */
   async searchOffers(query: OfferQuery, options: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<SearchResult> {
     const body = buildSearchBody(query);
-    return this.searches.get(
+    const result = await this.searches.get(
       searchKey(body),
       async ({ failFast, signal }) => {
         const response = await this.call<{ offers?: unknown }>({ endpoint: 'search', method: 'POST', path: '/api/v0/bundles/', body, signal, failFast });
@@ -112,6 +115,8 @@ export class VastClient {
       },
       options,
     );
+    if (result.source === 'stale') this.staleServed.fire({ ageMs: result.ageMs, reason: result.staleReason });
+    return result;
   }
 
   /**
@@ -251,6 +256,7 @@ export class VastClient {
 
   dispose(): void {
     this.requestEvents.dispose();
+    this.staleServed.dispose();
     this.rateLimits.dispose();
   }
 

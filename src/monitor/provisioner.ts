@@ -101,7 +101,13 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
         break;
       }
       if (offerId === undefined) {
-        offerId = offers ? await offers.next() : undefined;
+        try {
+          offerId = offers ? await offers.next() : undefined;
+        } catch (error) {
+          // Keep the report of what was already created: it is paid for.
+          slot.error = abortAll = `Could not find offers: ${error instanceof Error ? error.message : String(error)}`;
+          break;
+        }
         if (offerId === undefined) {
           slot.error = 'No matching offer is left to rent.';
           break;

@@ -1,6 +1,7 @@
 // The Vast.ai simulator: a real HTTP server on 127.0.0.1 that behaves like Vast.ai, for tests,
 // benchmarks and the extension's demo mode. It never imports `vscode`.
 export { startSimulator } from './simulator';
+export { startDemoSimulator, DEMO_INSTANCES } from './demoScenario';
 export type { Simulator } from './simulator';
 export { defaultApiKey } from './options';
 export type { SimulatorOptions } from './options';

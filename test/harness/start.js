@@ -76,11 +76,13 @@ async function main() {
     port: options.port,
     folder: options.folder,
     vsix,
+    // Without a key the extension opens on its built-in simulator; with one it offers to use it.
+    settings: { 'vastai.useSimulator': !process.env.VAST_API_KEY },
   });
   const url = server.workbenchUrl();
   console.log(`\nVast.ai GPU Explorer is running in VS Code (code-server) at:\n\n    ${url}\n`);
-  console.log(process.env.VAST_API_KEY ? 'VAST_API_KEY is set: the extension talks to Vast.ai.'
-    : 'VAST_API_KEY is not set: the extension uses its built-in simulator.');
+  console.log(process.env.VAST_API_KEY ? 'VAST_API_KEY is set: the extension offers to use it and talks to Vast.ai.'
+    : 'VAST_API_KEY is not set: the extension runs against its built-in simulator (nothing is paid for).');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') {
     console.log(`Warning: listening on ${options.host} with no authentication.`);
   }

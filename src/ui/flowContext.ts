@@ -1,0 +1,27 @@
+import type { VastClient } from '../api/vastClient';
+import type { InstanceMonitor } from '../monitor/instanceMonitor';
+import type { Clock } from '../util/clock';
+import type { Prompter } from './prompter';
+import type { ExtensionSettings } from './settings';
+import type { Workbench } from './workbench';
+
+/** Small things worth remembering between sessions (not secrets): kept in VS Code's globalState. */
+export interface FlowMemory {
+  recentImages(): string[];
+  rememberImage(image: string): Promise<void>;
+}
+
+/** What every command flow works with. Built by the VS Code layer; built by tests with a scripted prompter. */
+export interface FlowContext {
+  client: VastClient;
+  monitor: InstanceMonitor;
+  prompter: Prompter;
+  workbench: Workbench;
+  settings: ExtensionSettings;
+  memory: FlowMemory;
+  clock: Clock;
+  /** Running against the built-in simulator: say so wherever money would be involved. */
+  simulated: boolean;
+  /** A line for the "Vast.ai" log (never the key). */
+  log(message: string): void;
+}

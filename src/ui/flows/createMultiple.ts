@@ -1,0 +1,204 @@
+import { setMaxListeners } from 'node:events';
+import { describeOfferQuery, type OfferQuery } from '../../api/offerQuery';
+import type { SearchResult } from '../../api/searchCache';
+import { provisionInstances, type ProvisionReport, type SlotReport } from '../../monitor/provisioner';
+import type { Instance } from '../../vast/types';
+import type { FlowContext } from '../flowContext';
+import { formatPrice } from '../offerPresentation';
+import type { NoticeKind } from '../prompter';
+import { reportError } from '../reportError';
+import { CANCELLED, inputStep, runSteps, runWithProgress, simulatedNote, type Cancelled } from './common';
+import { billingSentence, diskStep, imageStep, labelStep, type InstanceSettings } from './createInstance';
+import { defaultFilters, filtersQuery, offerFilterSteps, type OfferFilters } from './offerFilters';
+import { CHANGE_FILTERS } from './searchOffers';
+
+export const CREATE_MULTIPLE_TITLE = 'Create Multiple Instances';
+export const MIN_COUNT = 2;
+export const MAX_COUNT = 20;
+export const WAIT_FOR_ALL = 'Wait Until Running';
+
+export function validateCount(text: string): string | undefined {
+  const trimmed = text.trim();
+  const n = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || n < MIN_COUNT || n > MAX_COUNT) return `Enter a whole number from ${MIN_COUNT} to ${MAX_COUNT}.`;
+  return undefined;
+}
+
+/**
+ * Create Multiple Instances: count (1/10), the six search filters (2-7), image (8), disk (9),
+ * label base (10); a search for the matching offers; a modal confirmation with the worst-case
+ * total $/h; then `provisionInstances` (creates spaced by Vast's create limit, lost answers
+ * reconciled by label, never a duplicate) with each step as a progress line; a summary; and, on
+ * request, a wait until all run. Resolves with the provisioning report, or undefined when
+ * nothing was attempted.
+ */
+export async function createMultipleFlow(ctx: FlowContext): Promise<ProvisionReport | undefined> {
+  let count = MIN_COUNT;
+  const filters: OfferFilters = defaultFilters();
+  const settings: InstanceSettings = { diskGb: ctx.settings.defaultDiskGb, label: '', onstart: '' };
+  const steps = [
+    inputStep(
+      ctx,
+      () => ({ prompt: `How many instances? (${MIN_COUNT}-${MAX_COUNT}; each one is billed)`, value: String(count), validate: validateCount }),
+      (text) => {
+        count = Number(text.trim());
+      },
+    ),
+    ...offerFilterSteps(ctx, filters),
+    imageStep(ctx, settings),
+    diskStep(ctx, settings),
+    labelStep(ctx, settings, {
+      prompt: 'Label base (optional): each instance is labelled "<base>-xxxxx" so a lost answer can be found again',
+      maxLength: 200,
+      placeholder: 'vast',
+    }),
+  ];
+  const firstFilter = 1;
+  let startAt = 0;
+  let query: OfferQuery;
+  let perInstance: number;
+  let matching: SearchResult;
+  for (;;) {
+    if ((await runSteps(CREATE_MULTIPLE_TITLE, steps, { startAt })) !== 'done') return undefined;
+    // The provisioner's own query (limit 3 × count): its first search is then answered from the cache.
+    query = { ...filtersQuery(filters, settings.diskGb), limit: count * 3 };
+    let result: SearchResult | Cancelled;
+    try {
+      result = await runWithProgress(ctx, `Looking for offers: ${describeOfferQuery(query)}`, (_progress, signal) => ctx.client.searchOffers(query, { signal }));
+    } catch (error) {
+      if ((await reportError(ctx, error, 'Search offers', CHANGE_FILTERS)) === CHANGE_FILTERS) {
+        startAt = firstFilter;
+        continue;
+      }
+      return undefined;
+    }
+    if (result === CANCELLED) return undefined;
+    if (result.offers.length === 0) {
+      const action = await ctx.prompter.notify(
+        'info',
+        `No offers match ${describeOfferQuery(query)}. Loosen the filters: a higher price limit, fewer GPUs, a lower reliability or any region.`,
+        CHANGE_FILTERS,
+      );
+      if (action === CHANGE_FILTERS) {
+        startAt = firstFilter;
+        continue;
+      }
+      return undefined;
+    }
+    matching = result;
+    // Worst case per instance: the max price asked for; without one, the dearest offer the
+    // provisioner may rent, which then becomes the limit, so the confirmed total holds.
+    perInstance = query.maxDph ?? Math.ceil(Math.max(...result.offers.map((o) => o.dph_total)) * 100) / 100;
+    break;
+  }
+  const fixedLimit = query.maxDph === undefined;
+  if (fixedLimit) query = { ...query, maxDph: perInstance };
+  const total = perInstance * count;
+  const cheapest = Math.min(...matching.offers.map((o) => o.dph_total));
+  const fewer = matching.offers.length < count ? `\nOnly ${matching.offers.length} matching offers right now: fewer instances may be created.` : '';
+  const base = settings.label || 'vast';
+  const confirmed = await ctx.prompter.confirm(`Create ${count} instances for up to ${formatPrice(total)} in total?`, {
+    detail:
+      `Up to ${formatPrice(perInstance)} each${fixedLimit ? ' (the dearest matching offer, now the limit)' : ' (your max price)'}; ` +
+      `the cheapest matching offer is ${formatPrice(cheapest)}. ${describeOfferQuery(query)}.\n` +
+      `Image ${settings.image}, ${settings.diskGb} GB disk, labels "${base}-xxxxx".${fewer}\n` +
+      billingSentence(ctx, true),
+    confirm: `Create ${count} Instances`,
+  });
+  if (!confirmed) return undefined;
+
+  let report: ProvisionReport | Cancelled;
+  try {
+    report = await runWithProgress(ctx, `Creating ${count} instances${simulatedNote(ctx)}`, (progress, signal) =>
+      provisionInstances(
+        { client: ctx.client, monitor: ctx.monitor, clock: ctx.clock },
+        {
+          count,
+          offers: { query },
+          instance: { image: settings.image!, diskGb: settings.diskGb, label: base },
+          signal,
+          onProgress: (event) => {
+            ctx.log(`Create multiple: ${event.slot}/${count} ${event.phase}: ${event.message}`);
+            progress.report(`${event.slot}/${count}: ${event.message}`);
+          },
+        },
+      ),
+    );
+  } catch (error) {
+    ctx.monitor.expectChange();
+    await reportError(ctx, error, `Create ${count} instances`);
+    return undefined;
+  }
+  ctx.monitor.expectChange();
+  if (report === CANCELLED) {
+    await ctx.prompter.notify('warning', 'Creating the instances was cancelled. Any instance created before that keeps running (and billing): check the instance list.');
+    return undefined;
+  }
+  try {
+    await ctx.memory.rememberImage(settings.image!);
+  } catch (error) {
+    ctx.log(`Could not remember the image ${settings.image}: ${(error as Error).message}`);
+  }
+  const { kind, message } = summarize(report, count);
+  ctx.log(`Create multiple: ${message}`);
+  const action = await ctx.prompter.notify(kind, message, ...(report.created > 0 ? [WAIT_FOR_ALL] : []));
+  if (action === WAIT_FOR_ALL) await waitForAll(ctx, report.slots.filter((slot) => slot.instanceId !== undefined));
+  return report;
+}
+
+/** One notification: created (with ids), failed (with reasons), reconciled, duplicates. */
+export function summarize(report: ProvisionReport, count: number): { kind: NoticeKind; message: string } {
+  const created = report.slots.filter((slot) => slot.instanceId !== undefined);
+  const failed = report.slots.filter((slot) => slot.instanceId === undefined);
+  const parts = [`Created ${created.length} of ${count} instances${created.length ? `: ${created.map((s) => `${s.label} (${s.instanceId})`).join(', ')}` : ''}.`];
+  if (failed.length) {
+    const reasons = new Map<string, string[]>();
+    for (const slot of failed) reasons.set(slot.error ?? 'unknown error', [...(reasons.get(slot.error ?? 'unknown error') ?? []), slot.label]);
+    parts.push(`${failed.length} failed: ${[...reasons].map(([reason, labels]) => `${labels.join(', ')}: ${reason}`).join('; ')}`);
+  }
+  const reconciled = created.filter((slot) => slot.reconciled);
+  if (reconciled.length) parts.push(`${reconciled.length} lost answer${reconciled.length === 1 ? ' was' : 's were'} found by label (not created twice).`);
+  if (report.duplicates.length) {
+    parts.push(
+      `Duplicates found (destroy the extra ones): ${report.duplicates.map((d) => `${d.label}: ${d.instanceIds.join(', ')}`).join('; ')}.`,
+    );
+  }
+  const kind: NoticeKind = created.length === 0 ? 'error' : failed.length || report.duplicates.length ? 'warning' : 'info';
+  return { kind, message: parts.join(' ') };
+}
+
+/** Waits for every created instance (one shared poll), reporting each as it runs or fails. */
+async function waitForAll(ctx: FlowContext, slots: SlotReport[]): Promise<void> {
+  const results = await runWithProgress(ctx, `Waiting for ${slots.length} instances to run`, (progress, signal) => {
+    // One listener on the notification's signal however many waits (Node warns past ten).
+    const waits = new AbortController();
+    setMaxListeners(0, waits.signal);
+    signal.addEventListener('abort', () => waits.abort(signal.reason), { once: true });
+    return Promise.all(
+      slots.map(async (slot): Promise<{ slot: SlotReport; instance?: Instance; error?: string }> => {
+        try {
+          const instance = await ctx.monitor.waitUntilRunning(slot.instanceId!, {
+            signal: waits.signal,
+            onProgress: (update) => progress.report(`${slot.label}: ${update.status}`),
+          });
+          progress.report(`${slot.label}: running`);
+          return { slot, instance };
+        } catch (error) {
+          if (signal.aborted) throw error;
+          return { slot, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+  });
+  if (results === CANCELLED) return;
+  const failed = results.filter((r) => r.error);
+  if (failed.length === 0) {
+    await ctx.prompter.notify('info', `All ${results.length} instances are running.`);
+    return;
+  }
+  for (const r of failed) ctx.log(`Wait for ${r.slot.label} (${r.slot.instanceId}): ${r.error}`);
+  await ctx.prompter.notify(
+    'warning',
+    `${results.length - failed.length} of ${results.length} instances are running. ${failed.map((r) => `${r.slot.label}: ${r.error}`).join(' ')}`,
+  );
+}

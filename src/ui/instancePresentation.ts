@@ -1,0 +1,141 @@
+import { isTransitional } from '../monitor/instanceStatus';
+import { formatDuration } from '../util/format';
+import type { Instance } from '../vast/types';
+
+/**
+ * How one instance looks in the tree, as plain data: the VS Code layer maps it onto a TreeItem.
+ * The item id is the instance id alone, so uptime or price changes never re-create the item
+ * (no flicker, selection kept).
+ */
+export interface InstancePresentation {
+  id: string;
+  label: string;
+  /** "RTX 4090 ×2 · $0.62/h · up 3 h 12 min". */
+  description: string;
+  /** A codicon id, with `~spin` while something is happening. */
+  icon: string;
+  /** A theme colour id for the icon, or undefined for the default. */
+  iconColor?: string;
+  /** Which actions the menus offer: `instance.<state>` plus `.jupyter` / `.ssh` flags. */
+  contextValue: string;
+  /** Markdown. */
+  tooltip: string;
+  state: InstanceState;
+}
+
+/** The groups the UI cares about; `failed` will not run by itself. */
+export type InstanceState = 'running' | 'transitional' | 'stopped' | 'failed' | 'unknown';
+
+interface Look {
+  icon: string;
+  color?: string;
+  state: InstanceState;
+  word: string;
+}
+
+export function presentInstance(instance: Instance, now: number): InstancePresentation {
+  const look = lookOf(instance);
+  const name = instance.label?.trim() || `Instance ${instance.id}`;
+  const gpus = `${instance.gpu_name}${instance.num_gpus > 1 ? ` ×${instance.num_gpus}` : ''}`;
+  const parts = [gpus, `$${formatPrice(instance.dph_total)}/h`];
+  const uptime = uptimeMs(instance, now);
+  if (look.state === 'running' && uptime !== undefined) parts.push(`up ${formatDuration(uptime)}`);
+  else if (look.state !== 'running') parts.push(look.word);
+  const flags = [
+    hasJupyter(instance) ? 'jupyter' : undefined,
+    instance.ssh_host || instance.ports?.['22/tcp'] ? 'ssh' : undefined,
+  ].filter(Boolean);
+  return {
+    id: String(instance.id),
+    label: name,
+    description: parts.join(' · '),
+    icon: look.icon,
+    iconColor: look.color,
+    contextValue: ['instance', look.state, ...flags].join('.'),
+    tooltip: tooltipOf(instance, name, look, now),
+    state: look.state,
+  };
+}
+
+/** Running first, then what is on its way, then the rest; by name within a group. */
+export function compareInstances(a: Instance, b: Instance): number {
+  const order: Record<InstanceState, number> = { running: 0, transitional: 1, unknown: 2, failed: 3, stopped: 4 };
+  const byState = order[lookOf(a).state] - order[lookOf(b).state];
+  if (byState !== 0) return byState;
+  const byName = (a.label ?? '').localeCompare(b.label ?? '');
+  return byName !== 0 ? byName : a.id - b.id;
+}
+
+function lookOf(instance: Instance): Look {
+  const actual = instance.actual_status;
+  if (instance.intended_status === 'stopped' && actual === 'running') {
+    return { icon: 'loading~spin', color: 'charts.yellow', state: 'transitional', word: 'stopping' };
+  }
+  switch (actual) {
+    case 'running':
+      return isTransitional(instance)
+        ? { icon: 'loading~spin', color: 'charts.yellow', state: 'transitional', word: 'changing' }
+        : { icon: 'vm-running', color: 'testing.iconPassed', state: 'running', word: 'running' };
+    case null:
+    case 'created':
+      return { icon: 'loading~spin', color: 'charts.yellow', state: 'transitional', word: 'creating' };
+    case 'loading':
+      return { icon: 'loading~spin', color: 'charts.yellow', state: 'transitional', word: 'loading' };
+    case 'rebooting':
+      return { icon: 'sync~spin', color: 'charts.yellow', state: 'transitional', word: 'rebooting' };
+    case 'stopped':
+      return instance.intended_status === 'running'
+        ? { icon: 'watch', color: 'charts.yellow', state: 'transitional', word: 'scheduling' }
+        : { icon: 'debug-stop', color: 'disabledForeground', state: 'stopped', word: 'stopped' };
+    case 'frozen':
+      return { icon: 'debug-pause', color: 'charts.blue', state: 'stopped', word: 'frozen' };
+    case 'exited':
+      return { icon: 'error', color: 'testing.iconFailed', state: 'failed', word: 'exited' };
+    case 'offline':
+      return { icon: 'debug-disconnect', color: 'testing.iconFailed', state: 'failed', word: 'offline' };
+    case 'unknown':
+    default:
+      return { icon: 'question', color: 'charts.orange', state: 'unknown', word: 'no heartbeat' };
+  }
+}
+
+function tooltipOf(instance: Instance, name: string, look: Look, now: number): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['Status', `${look.word}${instance.status_msg ? ` — ${escapeMarkdown(instance.status_msg)}` : ''}`],
+    ['GPU', `${instance.num_gpus} × ${escapeMarkdown(instance.gpu_name)}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
+    ['Price', `$${formatPrice(instance.dph_total)}/h`],
+    ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${Math.round(instance.cpu_ram / 1000)} GB` : undefined],
+    ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
+    ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
+    ['Image', instance.image_uuid ? `\`${instance.image_uuid}\`` : undefined],
+    ['SSH', sshText(instance)],
+    ['Uptime', look.state === 'running' && uptimeMs(instance, now) !== undefined ? formatDuration(uptimeMs(instance, now)!) : undefined],
+    ['Started', instance.start_date ? new Date(instance.start_date * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : undefined],
+    ['Instance id', String(instance.id)],
+  ];
+  const table = rows.filter(([, value]) => value !== undefined).map(([key, value]) => `| ${key} | ${value} |`);
+  return [`**${escapeMarkdown(name)}**`, '', '| | |', '|---|---|', ...table].join('\n');
+}
+
+function sshText(instance: Instance): string | undefined {
+  const direct = instance.ports?.['22/tcp']?.[0]?.HostPort;
+  if (direct && instance.public_ipaddr) return `\`root@${instance.public_ipaddr}:${direct}\` (direct)`;
+  if (instance.ssh_host && instance.ssh_port) return `\`root@${instance.ssh_host}:${instance.ssh_port}\` (proxy)`;
+  return undefined;
+}
+
+function hasJupyter(instance: Instance): boolean {
+  return (instance.image_runtype ?? '').includes('jupyter');
+}
+
+function uptimeMs(instance: Instance, now: number): number | undefined {
+  return instance.start_date ? Math.max(0, now - instance.start_date * 1000) : undefined;
+}
+
+function formatPrice(dph: number): string {
+  return dph >= 10 ? dph.toFixed(1) : dph < 0.1 ? dph.toFixed(3) : dph.toFixed(2);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+\-.!|]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,109 @@
+import * as vscode from 'vscode';
+import { clearApiKeyFlow, importCliKeyFlow, setApiKeyFlow, type KeyFlowDeps } from '../ui/apiKeyFlows';
+import type { FlowContext } from '../ui/flowContext';
+import { batchSearchFlow } from '../ui/flows/batchSearch';
+import { createInstanceFlow } from '../ui/flows/createInstance';
+import { createMultipleFlow } from '../ui/flows/createMultiple';
+import {
+  connectRemoteSshFlow,
+  copySshCommandFlow,
+  destroyInstanceFlow,
+  openJupyterFlow,
+  rebootInstanceFlow,
+  renameInstanceFlow,
+  showLogsFlow,
+  startInstanceFlow,
+  stopInstanceFlow,
+} from '../ui/flows/instanceActions';
+import { searchOffersFlow } from '../ui/flows/searchOffers';
+import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
+import type { Instance } from '../vast/types';
+import type { InstanceTree } from './instanceTree';
+import type { OutputLog } from './outputLog';
+import type { SessionManager } from './sessionManager';
+
+export interface CommandDeps {
+  sessions: SessionManager;
+  tree: InstanceTree;
+  log: OutputLog;
+  /** A flow context for the live session, or undefined (after telling the person) when there is none. */
+  flowContext(): FlowContext | undefined;
+  keyFlowDeps(): KeyFlowDeps;
+}
+
+type InstanceFlow = (ctx: FlowContext, instance: Instance) => Promise<unknown>;
+
+/** Every command the extension contributes, by id (package.json lists the same ids). */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { sessions, tree, log } = deps;
+  const flow = (run: (ctx: FlowContext) => Promise<unknown>) => async () => {
+    const ctx = deps.flowContext();
+    if (ctx) await run(ctx);
+  };
+  /** Item commands get the tree element (an instance id); from elsewhere, a numeric id is accepted too. */
+  const onInstance = (run: InstanceFlow) => async (element?: number) => {
+    const ctx = deps.flowContext();
+    if (!ctx) return;
+    const instance = typeof element === 'number' ? tree.instance(element) : undefined;
+    if (!instance) {
+      void vscode.window.showWarningMessage('Vast.ai: pick an instance in the Vast.ai view first.');
+      return;
+    }
+    await run(ctx, instance);
+  };
+  const setting = (value: boolean) => () =>
+    vscode.workspace.getConfiguration('vastai').update('useSimulator', value, vscode.ConfigurationTarget.Global);
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'vastai.setApiKey': () => setApiKeyFlow(deps.keyFlowDeps()),
+    'vastai.importCliKey': () => importCliKeyFlow(deps.keyFlowDeps()),
+    'vastai.clearApiKey': () => clearApiKeyFlow(deps.keyFlowDeps()),
+    'vastai.useSimulator': setting(true),
+    'vastai.stopSimulator': setting(false),
+    'vastai.refresh': () => tree.refresh(),
+    'vastai.showLog': () => log.show(),
+    'vastai.searchOffers': flow((ctx) => searchOffersFlow(ctx)),
+    'vastai.batchSearch': flow((ctx) => batchSearchFlow(ctx)),
+    'vastai.createInstance': flow((ctx) => createInstanceFlow(ctx)),
+    'vastai.createMultiple': flow((ctx) => createMultipleFlow(ctx)),
+    'vastai.waitUntilRunning': async (element?: number) => {
+      const ctx = deps.flowContext();
+      if (ctx) await waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
+    },
+    'vastai.startInstance': onInstance(startInstanceFlow),
+    'vastai.stopInstance': onInstance(stopInstanceFlow),
+    'vastai.rebootInstance': onInstance(rebootInstanceFlow),
+    'vastai.renameInstance': onInstance(renameInstanceFlow),
+    'vastai.destroyInstance': onInstance(destroyInstanceFlow),
+    'vastai.copySshCommand': onInstance(copySshCommandFlow),
+    'vastai.connectRemoteSsh': onInstance(connectRemoteSshFlow),
+    'vastai.openJupyter': onInstance(openJupyterFlow),
+    'vastai.showInstanceLogs': onInstance(showLogsFlow),
+    'vastai.simulator.throttleHard': () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.limits.storm(60_000);
+      log.warn('Simulator: every request now gets 429 for 60 s.');
+      void tree.refresh();
+    },
+    'vastai.simulator.clearLimits': () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.limits.reset();
+      log.info('Simulator: rate limits back to normal.');
+      void tree.refresh();
+    },
+  };
+  return Object.entries(commands).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        // Flows report their own failures; this catches the unexpected, so nothing fails silently.
+        const message = error instanceof Error ? error.message : String(error);
+        log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+        void vscode.window.showErrorMessage(`Vast.ai: ${message}`);
+      }
+    }),
+  );
+}

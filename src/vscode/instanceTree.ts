@@ -1,0 +1,157 @@
+import * as vscode from 'vscode';
+import { summarizeAccount } from '../ui/accountSummary';
+import { compareInstances, presentInstance } from '../ui/instancePresentation';
+import type { Session } from '../ui/session';
+import type { Clock } from '../util/clock';
+import { formatDuration } from '../util/format';
+import type { Instance } from '../vast/types';
+import type { SessionManager } from './sessionManager';
+
+const ACCOUNT_REFRESH_MS = 5 * 60_000;
+
+/**
+ * The Instances view. Elements are instance ids; items are built from the monitor's latest snapshot,
+ * with the id as the item id so nothing flickers or loses selection across polls. The monitor polls
+ * only while this view is visible; an error never empties the tree (the view's message says why
+ * the data is old).
+ */
+export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<number | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<number>;
+  private sessionDisposables: vscode.Disposable[] = [];
+  private subscription?: vscode.Disposable;
+  private accountReadAt = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly clock: Clock,
+  ) {
+    this.view = vscode.window.createTreeView('vastai.instances', { treeDataProvider: this, showCollapseAll: false });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility(() => this.updatePolling()),
+      sessions.onDidChange((session) => this.attach(session)),
+    );
+    this.attach(sessions.current);
+  }
+
+  getTreeItem(id: number): vscode.TreeItem {
+    const instance = this.instance(id);
+    if (!instance) return new vscode.TreeItem(`Instance ${id}`);
+    const look = presentInstance(instance, this.clock.now());
+    const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.None);
+    item.id = look.id;
+    item.description = look.description;
+    item.iconPath = new vscode.ThemeIcon(look.icon, look.iconColor ? new vscode.ThemeColor(look.iconColor) : undefined);
+    item.contextValue = look.contextValue;
+    item.tooltip = new vscode.MarkdownString(look.tooltip);
+    item.accessibilityInformation = { label: `${look.label}, ${look.description}` };
+    return item;
+  }
+
+  getChildren(element?: number): number[] {
+    if (element !== undefined) return [];
+    const session = this.sessions.current;
+    if (!session) return [];
+    return [...session.monitor.snapshot.instances.values()].sort(compareInstances).map((i) => i.id);
+  }
+
+  /** The instance behind a tree element, from the latest snapshot. */
+  instance(id: number): Instance | undefined {
+    return this.sessions.current?.monitor.snapshot.instances.get(id);
+  }
+
+  /** Manual refresh: polls now (shared with any poll in flight) and re-reads the credit. */
+  async refresh(): Promise<void> {
+    const session = this.sessions.current;
+    if (!session) return;
+    await Promise.all([session.monitor.refresh(), this.readAccount(session, true)]);
+  }
+
+  dispose(): void {
+    this.detach();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private attach(session: Session | undefined): void {
+    this.detach();
+    this.accountReadAt = 0;
+    if (session) {
+      this.sessionDisposables.push(
+        toDisposable(session.monitor.onDidChangeInstances(() => this.changed.fire(undefined))),
+        // Each poll: uptimes move and the stale message may change.
+        toDisposable(session.monitor.onDidChangeState(() => this.updateMessages(session))),
+      );
+    }
+    void vscode.commands.executeCommand('setContext', 'vastai.loaded', false);
+    this.changed.fire(undefined);
+    this.updateMessages(session);
+    this.updatePolling();
+  }
+
+  private detach(): void {
+    this.subscription?.dispose();
+    this.subscription = undefined;
+    for (const d of this.sessionDisposables) d.dispose();
+    this.sessionDisposables = [];
+  }
+
+  /** Polls only while the view is visible. */
+  private updatePolling(): void {
+    const session = this.sessions.current;
+    if (session && this.view.visible && !this.subscription) {
+      this.subscription = toDisposable(session.monitor.subscribe());
+      void this.readAccount(session, false);
+    } else if ((!session || !this.view.visible) && this.subscription) {
+      this.subscription.dispose();
+      this.subscription = undefined;
+    }
+  }
+
+  private lastPolledAt?: number;
+
+  private updateMessages(session: Session | undefined): void {
+    if (!session) {
+      this.view.message = undefined;
+      this.view.description = undefined;
+      return;
+    }
+    const snapshot = session.monitor.snapshot;
+    if (snapshot.polledAt !== this.lastPolledAt) {
+      this.lastPolledAt = snapshot.polledAt;
+      this.changed.fire(undefined);
+      void vscode.commands.executeCommand('setContext', 'vastai.loaded', snapshot.polledAt !== undefined);
+      void vscode.commands.executeCommand('setContext', 'vastai.hasInstances', snapshot.instances.size > 0);
+      if (this.view.visible) void this.readAccount(session, false);
+    }
+    const error = snapshot.lastError;
+    if (error && snapshot.polledAt !== undefined) {
+      this.view.message = `⚠ Showing the list from ${formatDuration(this.clock.now() - snapshot.polledAt)} ago: ${error.message}`;
+    } else if (error) {
+      this.view.message = `⚠ Could not list instances: ${error.message}`;
+    } else {
+      this.view.message = undefined;
+    }
+    const account = summarizeAccount(session.account, snapshot.instances.values());
+    this.view.description = session.simulated ? `Simulator · ${account}` : account;
+  }
+
+  private async readAccount(session: Session, force: boolean): Promise<void> {
+    const now = this.clock.now();
+    if (!force && now - this.accountReadAt < ACCOUNT_REFRESH_MS) return;
+    this.accountReadAt = now;
+    try {
+      await session.refreshAccount();
+      if (session === this.sessions.current) this.updateMessages(session);
+    } catch {
+      // The credit line keeps its last value; the request's failure is in the log.
+    }
+  }
+}
+
+function toDisposable(d: { dispose(): void }): vscode.Disposable {
+  return { dispose: () => d.dispose() };
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { ENDPOINT_CLASSES, type EndpointClass } from '../vast/endpoints';
+import { DEFAULT_SETTINGS, type ExtensionSettings } from '../ui/settings';
+
+/** Reads `vastai.*`, falling back to the defaults for anything missing or malformed. */
+export function readSettings(): ExtensionSettings {
+  const config = vscode.workspace.getConfiguration('vastai');
+  const number = (key: string, fallback: number, min: number, max: number) => {
+    const value = config.get<number>(key);
+    return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+  };
+  const intervals: Partial<Record<EndpointClass, number>> = {};
+  const configured = config.get<Record<string, unknown>>('requestIntervals') ?? {};
+  for (const endpoint of ENDPOINT_CLASSES) {
+    const ms = configured[endpoint];
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) intervals[endpoint] = ms;
+  }
+  return {
+    apiUrl: config.get<string>('apiUrl')?.trim() || DEFAULT_SETTINGS.apiUrl,
+    refreshIntervalSeconds: number('refreshInterval', DEFAULT_SETTINGS.refreshIntervalSeconds, 10, 3600),
+    searchCacheSeconds: number('searchCacheSeconds', DEFAULT_SETTINGS.searchCacheSeconds, 0, 3600),
+    requestIntervalsMs: intervals,
+    maxRetries: number('maxRetries', DEFAULT_SETTINGS.maxRetries, 0, 10),
+    defaultImage: config.get<string>('defaultImage')?.trim() || DEFAULT_SETTINGS.defaultImage,
+    defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb, 8, 2048),
+    useSimulator: config.get<boolean>('useSimulator') ?? false,
+  };
+}
