@@ -78,10 +78,15 @@ export class EndpointGate {
     /** Waits longer than this are not slept: requests fail fast, saying when to resume. */
     private readonly maxWaitMs: number,
     private readonly onChange: () => void,
+    /**
+     * Added to every interval: requests spaced exactly at the client can arrive closer together at
+     * the server (network and event-loop jitter), and Vast measures at arrival.
+     */
+    private readonly marginMs = 0,
   ) {
     this.intervalMs = interval.ms;
     this.intervalSource = interval.source;
-    this.slot = makeSlot(this.intervalMs);
+    this.slot = makeSlot(this.intervalMs + marginMs);
   }
 
   /** Resolves when this request may be sent. */
@@ -131,8 +136,8 @@ export class EndpointGate {
     if (ms <= this.intervalMs) return;
     this.intervalMs = ms;
     this.intervalSource = 'learned';
-    this.slot = makeSlot(ms);
-    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + ms;
+    this.slot = makeSlot(ms + this.marginMs);
+    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + ms + this.marginMs;
     this.onChange();
   }
 

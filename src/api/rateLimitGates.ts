@@ -17,7 +17,7 @@ export class RateLimitGates {
 
   constructor(
     clock: Clock,
-    options: { intervalsMs?: Partial<Record<EndpointClass, number>>; maxWaitMs: number },
+    options: { intervalsMs?: Partial<Record<EndpointClass, number>>; maxWaitMs: number; spacingMarginMs?: number },
   ) {
     for (const endpoint of ENDPOINT_CLASSES) {
       const configured = options.intervalsMs?.[endpoint];
@@ -25,7 +25,10 @@ export class RateLimitGates {
         configured !== undefined
           ? { ms: configured, source: 'configured' as const }
           : { ms: ENDPOINTS[endpoint].publishedIntervalMs, source: 'published' as const };
-      this.gates.set(endpoint, new EndpointGate(endpoint, interval, clock, options.maxWaitMs, () => this.scheduleNotify()));
+      this.gates.set(
+        endpoint,
+        new EndpointGate(endpoint, interval, clock, options.maxWaitMs, () => this.scheduleNotify(), options.spacingMarginMs),
+      );
     }
   }
 

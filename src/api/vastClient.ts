@@ -27,6 +27,11 @@ export interface VastClientOptions {
   maxWaitMs?: number;
   /** Per attempt (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Extra spacing on every interval (default 50 ms): Vast measures intervals at arrival, and
+   * network jitter can bring two requests sent exactly one interval apart closer together.
+   */
+  spacingMarginMs?: number;
   /** How long identical searches are answered from memory (default 90 s). */
   searchCacheTtlMs?: number;
   backoff?: BackoffPolicy;
@@ -85,7 +90,7 @@ export class VastClient {
     this.clock = options.clock ?? systemClock;
     const maxWaitMs = options.maxWaitMs ?? 120_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.rateLimits = new RateLimitGates(this.clock, { intervalsMs: options.intervalsMs, maxWaitMs });
+    this.rateLimits = new RateLimitGates(this.clock, { intervalsMs: options.intervalsMs, maxWaitMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       apiKey: options.apiKey,

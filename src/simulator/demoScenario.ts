@@ -15,6 +15,9 @@ export const DEMO_INSTANCES: readonly InstanceSeed[] = [
   { label: 'eval-harness', status: 'exited', gpu: 'L40S', numGpus: 1, price: 0.79, statusMsg: 'Error response from daemon: OCI runtime create failed' },
 ];
 
+/** New instances boot in 10-25 s: realistic steps, without making a demo wait minutes. */
+export const DEMO_LIFECYCLE = { provisionMs: [3000, 6000] as [number, number], loadingMs: [8000, 20000] as [number, number], failureRate: 0 };
+
 export function startDemoSimulator(options: { clock?: Clock; port?: number } = {}): Promise<Simulator> {
-  return startSimulator({ ...options, seed: 2026, instances: [...DEMO_INSTANCES], credit: 48.2 });
+  return startSimulator({ ...options, seed: 2026, instances: [...DEMO_INSTANCES], credit: 48.2, lifecycle: DEMO_LIFECYCLE });
 }

@@ -9,19 +9,25 @@ import type { SessionManager } from './sessionManager';
 
 const ACCOUNT_REFRESH_MS = 5 * 60_000;
 
+/** The account line at the top of the tree (credit, what runs, what it costs). */
+export const ACCOUNT = 'account';
+/** An instance id, or the account line. */
+export type TreeElement = number | typeof ACCOUNT;
+
 /**
  * The Instances view. Elements are instance ids; items are built from the monitor's latest snapshot,
  * with the id as the item id so nothing flickers or loses selection across polls. The monitor polls
  * only while this view is visible; an error never empties the tree (the view's message says why
  * the data is old).
  */
-export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<number | undefined>();
+export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeElement | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  readonly view: vscode.TreeView<number>;
+  readonly view: vscode.TreeView<TreeElement>;
   private sessionDisposables: vscode.Disposable[] = [];
   private subscription?: vscode.Disposable;
-  private accountReadAt = 0;
+  /** When the credit was last read, and for which session. */
+  private accountRead?: { session: Session; at: number };
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,7 +44,9 @@ export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Dis
     this.attach(sessions.current);
   }
 
-  getTreeItem(id: number): vscode.TreeItem {
+  getTreeItem(element: TreeElement): vscode.TreeItem {
+    if (element === ACCOUNT) return this.accountItem();
+    const id = element;
     const instance = this.instance(id);
     if (!instance) return new vscode.TreeItem(`Instance ${id}`);
     const look = presentInstance(instance, this.clock.now());
@@ -52,11 +60,18 @@ export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Dis
     return item;
   }
 
-  getChildren(element?: number): number[] {
+  getChildren(element?: TreeElement): TreeElement[] {
     if (element !== undefined) return [];
     const session = this.sessions.current;
     if (!session) return [];
-    return [...session.monitor.snapshot.instances.values()].sort(compareInstances).map((i) => i.id);
+    const instances = [...session.monitor.snapshot.instances.values()].sort(compareInstances).map((i) => i.id);
+    // No account line before the first list: the welcome content shows while loading or empty.
+    return instances.length > 0 ? [ACCOUNT, ...instances] : [];
+  }
+
+  /** The instance ids shown, in order. */
+  instanceIds(): number[] {
+    return this.getChildren().filter((element): element is number => element !== ACCOUNT);
   }
 
   /** The instance behind a tree element, from the latest snapshot. */
@@ -78,7 +93,6 @@ export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Dis
 
   private attach(session: Session | undefined): void {
     this.detach();
-    this.accountReadAt = 0;
     if (session) {
       this.sessionDisposables.push(
         toDisposable(session.monitor.onDidChangeInstances(() => this.changed.fire(undefined))),
@@ -139,13 +153,30 @@ export class InstanceTree implements vscode.TreeDataProvider<number>, vscode.Dis
     this.view.description = session.simulated ? `Simulator · ${account}` : account;
   }
 
+  private accountItem(): vscode.TreeItem {
+    const session = this.sessions.current;
+    const summary = summarizeAccount(session?.account, session?.monitor.snapshot.instances.values() ?? []);
+    const item = new vscode.TreeItem(session?.simulated ? `Simulated account: ${summary}` : summary);
+    item.id = ACCOUNT;
+    item.iconPath = new vscode.ThemeIcon('credit-card');
+    item.contextValue = ACCOUNT;
+    item.tooltip = new vscode.MarkdownString(
+      'Credit on the Vast.ai account, and what the running instances cost per hour together.' +
+        (session?.simulated ? '\n\nThis is the built-in simulator: no money is spent.' : ''),
+    );
+    return item;
+  }
+
   private async readAccount(session: Session, force: boolean): Promise<void> {
     const now = this.clock.now();
-    if (!force && now - this.accountReadAt < ACCOUNT_REFRESH_MS) return;
-    this.accountReadAt = now;
+    if (!force && this.accountRead?.session === session && now - this.accountRead.at < ACCOUNT_REFRESH_MS) return;
+    this.accountRead = { session, at: now };
     try {
       await session.refreshAccount();
-      if (session === this.sessions.current) this.updateMessages(session);
+      if (session === this.sessions.current) {
+        this.updateMessages(session);
+        this.changed.fire(ACCOUNT);
+      }
     } catch {
       // The credit line keeps its last value; the request's failure is in the log.
     }

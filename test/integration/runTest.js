@@ -12,12 +12,31 @@ const { runTests } = require('@vscode/test-electron');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** The suite is TypeScript: each *.test.ts becomes one CommonJS bundle in out/integration (vscode and mocha stay external). */
+async function buildSuite() {
+  const esbuild = require('esbuild');
+  const suiteDir = path.join(__dirname, 'suite');
+  const outdir = path.join(ROOT, 'out', 'integration');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(suiteDir, f)),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
+
 async function main() {
   const started = Date.now();
   const desktop = process.env.VSCODE_TEST_DESKTOP === '1';
   if (!desktop) require('../harness/tools').ensureTools({ quiet: true });
   const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
+  await buildSuite();
 
   const countsFile = process.env.TEST_COUNTS_FILE || path.join(os.tmpdir(), `vast-integration-${process.pid}.json`);
   fs.rmSync(countsFile, { force: true });

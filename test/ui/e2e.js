@@ -71,6 +71,97 @@ const STEPS = [
       await page.keyboard.press('Escape');
     },
   },
+  {
+    name: 'the Vast.ai sidebar lists the simulator\'s instances',
+    shot: '05-vast-sidebar',
+    critical: true,
+    async run({ page }) {
+      const sidebar = await wb.openViewContainer(page, 'Vast.ai');
+      for (const label of ['train-llama-3', 'jupyter-scratch', 'sd-webui', 'eval-harness']) {
+        await wb.expectVisible(wb.treeRows(sidebar, label), `the instance "${label}" in the Instances view`);
+      }
+      await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-vm-running'), 'the running icon on train-llama-3');
+      await wb.expectVisible(wb.treeRows(sidebar, 'eval-harness').locator('.codicon-error'), 'the failed icon on eval-harness');
+      await wb.expectVisible(wb.treeRows(sidebar, /Simulated account: \$48\.\d\d credit/), 'the account line saying it is the simulator');
+    },
+  },
+  {
+    name: 'the status bar shows the rate limits are clear',
+    shot: '06-status-clear',
+    async run({ page }) {
+      await wb.expectVisible(wb.statusBarItem(page, 'Vast.ai (simulator)'), 'the "Vast.ai (simulator)" status bar item');
+      await wb.expectVisible(page.locator('.part.statusbar .statusbar-item:has(.codicon-check)', { hasText: 'Vast.ai' }), 'the all-clear check mark');
+    },
+  },
+  {
+    name: 'Search Offers from the palette, pick an offer, create it and watch it come up',
+    shot: '07-created-running',
+    async run({ page }) {
+      await wb.runCommandKeepingInput(page, 'Vast.ai: Search Offers');
+      await wb.answerStep(page, 'Search Offers (1/7)', { typed: 'RTX 4090', rowText: 'RTX 4090' });
+      await wb.answerStep(page, 'Search Offers (2/7)'); // no price limit
+      await wb.answerStep(page, 'Search Offers (3/7)', { typed: '1 GPU', rowText: '1 GPU' });
+      await wb.answerStep(page, 'Search Offers (4/7)', { rowText: 'Any reliability' });
+      await wb.answerStep(page, 'Search Offers (5/7)', { rowText: 'Any region' });
+      await wb.answerStep(page, 'Search Offers (6/7)', { rowText: 'Lowest price' });
+      await wb.expectVisible(page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'RTX 4090' }), 'the offers list', 30_000);
+      await page.screenshot({ path: path.join(SCREENSHOTS, '07a-offers.png') });
+      if (process.env.UI_DEBUG_LOG) {
+        await wb.closeQuickInput(page);
+        await wb.runCommand(page, 'Vast.ai: Show Log');
+        await page.waitForTimeout(1500);
+        await page.screenshot({ path: path.join(SCREENSHOTS, '07x-log.png') });
+      }
+      await wb.answerStep(page, '(7/7)', { rowText: '$' });
+      await wb.answerStep(page, /Create Instance.*\(1\/4\)/, { rowText: 'pytorch/pytorch:latest' });
+      await wb.answerStep(page, /Create Instance.*\(2\/4\)/); // disk: the default
+      await wb.answerStep(page, /Create Instance.*\(3\/4\)/, { typed: 'ui-e2e' });
+      await wb.answerStep(page, /Create Instance.*\(4\/4\)/); // no on-start script
+      const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: /Rent RTX 4090/ }), 'the confirmation naming the GPU and price');
+      await page.screenshot({ path: path.join(SCREENSHOTS, '07b-confirm-create.png') });
+      await dialog.locator('.monaco-button', { hasText: 'Create Instance' }).click();
+      await wb.expectVisible(wb.notificationToasts(page, /Waiting for instance ui-e2e/), 'the progress notification while it boots', 30_000);
+      await page.screenshot({ path: path.join(SCREENSHOTS, '07c-waiting.png') });
+      await wb.expectVisible(wb.notificationToasts(page, /ui-e2e .* is running/), 'the "is running" notification', 90_000);
+      const sidebar = page.locator('.part.sidebar');
+      await wb.expectVisible(wb.treeRows(sidebar, 'ui-e2e').locator('.codicon-vm-running'), 'the new instance running in the tree', 30_000);
+    },
+  },
+  {
+    name: 'the status bar turns to throttled when the simulator throttles hard, then back to clear',
+    shot: '08-status-throttled',
+    async run({ page }) {
+      await wb.runCommand(page, 'Vast.ai: Simulator: Throttle Hard for 60 s');
+      await wb.expectVisible(wb.statusBarItem(page, 'throttled'), 'the status bar item saying "throttled"', 20_000);
+      await page.screenshot({ path: path.join(SCREENSHOTS, '08a-throttled.png') });
+      await wb.runCommand(page, 'Vast.ai: Simulator: Back to Normal Rate Limits');
+      await wb.expectHidden(wb.statusBarItem(page, 'throttled'), 'the throttled status once the limits are back to normal', 45_000);
+      await wb.expectVisible(page.locator('.part.statusbar .statusbar-item:has(.codicon-check)', { hasText: 'Vast.ai' }), 'all clear again');
+    },
+  },
+  {
+    name: 'stop an instance from its context menu, confirming the modal',
+    shot: '09-stopped',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'train-llama-3'), 'Stop Instance');
+      const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: 'Stop instance train-llama-3' }), 'the stop confirmation');
+      await dialog.locator('.monaco-button', { hasText: /^Stop$/ }).click();
+      await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-debug-stop, .codicon-loading'), 'train-llama-3 stopping or stopped', 30_000);
+    },
+  },
+  {
+    name: 'destroy an instance, confirming the modal that names it and its cost',
+    shot: '10-destroyed',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'eval-harness'), 'Destroy Instance');
+      const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: /Destroy instance eval-harness .* at \$0\.79\/h/ }), 'the destroy confirmation naming the instance and its cost');
+      await page.screenshot({ path: path.join(SCREENSHOTS, '10a-confirm-destroy.png') });
+      await dialog.locator('.monaco-button', { hasText: /^Destroy$/ }).click();
+      await wb.expectHidden(wb.treeRows(sidebar, 'eval-harness'), 'eval-harness in the tree after destroying it', 30_000);
+    },
+  },
 ];
 
 async function runSteps(context) {
@@ -115,7 +206,8 @@ async function main() {
       label: 'ui',
       vsix,
       workspace: true, // an empty folder inside the server's state dir
-      env: { VAST_API_KEY: undefined }, // the extension uses its built-in simulator
+      env: { VAST_API_KEY: undefined },
+      settings: { 'vastai.useSimulator': true }, // the extension runs against its built-in simulator
     });
     const installed = server.listExtensions();
     if (!installed.some((line) => line.startsWith(`${EXTENSION_ID}@`))) {

@@ -49,6 +49,40 @@ async function runCommand(page, title) {
   await expectHidden(page.locator('.quick-input-widget'), 'the Command Palette after running the command');
 }
 
+/** Runs a command that opens a QuickPick/InputBox of its own (the palette input stays open). */
+async function runCommandKeepingInput(page, title) {
+  await openCommandPalette(page, title);
+  const row = await expectVisible(paletteRows(page, title), `command "${title}" in the Command Palette`);
+  await row.click();
+}
+
+/**
+ * Answers one step of a multi-step QuickPick: waits for its title to show `step` (e.g. "(3/7)"),
+ * types `typed` (to filter a list, or as the value of an input box; none keeps the default), waits
+ * for the row containing `rowText` to be highlighted when given, and presses Enter.
+ */
+async function answerStep(page, step, { typed, rowText } = {}) {
+  const widget = page.locator('.quick-input-widget');
+  await expectVisible(widget.locator('.quick-input-title', { hasText: step }), `the QuickPick at step ${step}`);
+  if (typed !== undefined) await widget.locator('input').fill(typed);
+  if (rowText !== undefined) {
+    await expectVisible(widget.locator('.monaco-list-row.focused', { hasText: rowText }), `"${rowText}" highlighted at step ${step}`);
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Right-clicks `row` and chooses `item` from its context menu. */
+async function contextMenu(page, row, item) {
+  await expectVisible(row, `the row to right-click for "${item}"`);
+  await row.first().click({ button: 'right' });
+  // The menu lives in a shadow root: role locators find it there.
+  const entry = await expectVisible(page.getByRole('menuitem', { name: item }), `"${item}" in the context menu`);
+  // VS Code ignores a mouse-up that comes right after the menu opened (the right-click's own release).
+  await entry.hover();
+  await page.waitForTimeout(300);
+  await entry.click();
+}
+
 async function closeQuickInput(page) {
   const widget = page.locator('.quick-input-widget');
   if (await widget.isVisible()) await page.keyboard.press('Escape');
@@ -117,6 +151,9 @@ module.exports = {
   openCommandPalette,
   paletteRows,
   runCommand,
+  runCommandKeepingInput,
+  answerStep,
+  contextMenu,
   closeQuickInput,
   openViewContainer,
   treeRows,

@@ -206,7 +206,7 @@ export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promi
   } catch (error) {
     ctx.log(`Could not remember the image ${image}: ${(error as Error).message}`);
   }
-  await waitUntilRunningFlow(ctx, instanceId);
+  await waitUntilRunningFlow(ctx, instanceId, options.label ? instanceName({ id: instanceId, label: options.label }) : undefined);
   return instanceId;
 }
 

@@ -51,7 +51,7 @@ export function instanceItem(instance: Instance): InstanceItem {
  * "Connect with Remote-SSH" and "Copy SSH Command"; a failed wait → an error with its reason.
  * Resolves with the running instance, or undefined.
  */
-export async function waitUntilRunningFlow(ctx: FlowContext, instanceId?: number): Promise<Instance | undefined> {
+export async function waitUntilRunningFlow(ctx: FlowContext, instanceId?: number, displayName?: string): Promise<Instance | undefined> {
   let id = instanceId;
   if (id === undefined) {
     const instances = await loadInstances(ctx);
@@ -71,7 +71,8 @@ export async function waitUntilRunningFlow(ctx: FlowContext, instanceId?: number
     id = picked.instance.id;
   }
   const known = ctx.monitor.snapshot.instances.get(id);
-  const name = known ? instanceName(known) : String(id);
+  // A just-created instance is not in the list yet: its creator knows its name.
+  const name = known ? instanceName(known) : (displayName ?? String(id));
   let instance: Instance | typeof CANCELLED;
   try {
     instance = await runWithProgress(ctx, `Waiting for instance ${name} to run`, (progress, signal) =>

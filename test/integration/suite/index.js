@@ -1,5 +1,5 @@
-// Entry point VS Code's extension host calls (extensionTestsPath): runs every *.test.js next to this
-// file with mocha inside the extension host. Prints the spec report through the host's console and,
+// Entry point VS Code's extension host calls (extensionTestsPath): runs every *.test.js that
+// runTest.js bundled from this folder's *.test.ts into out/integration, with mocha inside the extension host. Prints the spec report through the host's console and,
 // when TEST_COUNTS_FILE is set, writes {passed, failed, pending} there for test/run-all.js.
 // It also logs one `TEST_COUNTS {...}` line, a second channel for runners that only see the output.
 const fs = require('node:fs');
@@ -26,8 +26,9 @@ function run() {
     timeout: Number(process.env.INTEGRATION_TEST_TIMEOUT_MS || 30_000),
     grep: process.env.INTEGRATION_GREP || undefined,
   });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
-  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  const dir = path.resolve(__dirname, '..', '..', '..', 'out', 'integration');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort();
+  for (const file of files) mocha.addFile(path.join(dir, file));
   return new Promise((resolve, reject) => {
     try {
       mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));

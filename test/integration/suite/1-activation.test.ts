@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, extensionApi } from './helpers';
+
+describe('activation and contributions', () => {
+  before(() => {
+    console.log(
+      `host: VS Code ${vscode.version}, app ${vscode.env.appName}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, ` +
+        `remote ${vscode.env.remoteName ?? 'none'}, node ${process.version}`,
+    );
+  });
+
+  it('is installed under its id', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} not found`);
+    assert.equal(extension.packageJSON.displayName, 'Vast.ai GPU Explorer');
+  });
+
+  it('activates without error', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const started = performance.now();
+    await extension.activate();
+    const ms = performance.now() - started;
+    console.log(`activation: ${ms.toFixed(1)} ms${ms < 1 ? ' (was already active)' : ''}`);
+    assert.equal(extension.isActive, true);
+    await (await extensionApi()).ready;
+  });
+
+  it('registers every command it contributes', async () => {
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as Array<{ command: string }>).map((c) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.ok(contributed.length >= 20);
+    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+  });
+
+  it('shows the rate-limit status bar item', async () => {
+    const api = await extensionApi();
+    assert.equal(api.statusBar.item.name, 'Vast.ai Rate Limits');
+    assert.equal(api.statusBar.item.command, 'vastai.showLog');
+    assert.ok(api.statusBar.last, 'the item was drawn');
+  });
+});
