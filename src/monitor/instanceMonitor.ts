@@ -1,5 +1,5 @@
 import { isVastApiError, type VastErrorKind } from '../api/errors';
-import type { Clock, TimerHandle } from '../util/clock';
+import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type Disposable } from '../util/emitter';
 import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
@@ -47,7 +47,8 @@ export interface WaitOptions {
 }
 
 export interface MonitorOptions {
-  clock: Clock;
+  /** Default: the system clock. */
+  clock?: Clock;
   policy?: Partial<PollPolicy>;
   /** How long `unknown` (no heartbeat) is tolerated during a wait (default 2 min). */
   unknownGraceMs?: number;
@@ -98,9 +99,9 @@ export class InstanceMonitor {
 
   constructor(
     private readonly source: InstanceSource,
-    options: MonitorOptions,
+    options: MonitorOptions = {},
   ) {
-    this.clock = options.clock;
+    this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.unknownGraceMs = options.unknownGraceMs ?? 2 * 60_000;
     this.missingGraceMs = options.missingGraceMs ?? 60_000;

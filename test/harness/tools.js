@@ -30,10 +30,16 @@ const paths = {
   chromium: () => CHROMIUM,
 };
 
-/** Environment for running a tool under Node 24 (its bin first on PATH, headers for node-gyp). */
+/**
+ * Environment for running a tool under Node 24 (its bin first on PATH, headers for node-gyp).
+ * Under `npm test` the parent npm's variables describe Node 20; an inherited npm_config_user_agent
+ * would make code-server's postinstall refuse ("requires node v24"), so they are dropped.
+ */
 function node24Env(extra = {}) {
+  const env = { ...process.env };
+  for (const name of ['npm_config_user_agent', 'npm_node_execpath', 'npm_execpath', 'NODE']) delete env[name];
   return {
-    ...process.env,
+    ...env,
     PATH: `${path.dirname(paths.node24())}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: nodeDir(),
     ...extra,

@@ -1,52 +1,22 @@
 import assert from 'node:assert/strict';
 import { compareInstances, presentInstance } from '../../../src/ui/instancePresentation';
 import type { Instance, InstanceStatus } from '../../../src/vast/types';
+import { fakeInstance } from '../../support/fixtures';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
 function instance(overrides: Partial<Instance> = {}): Instance {
-  return {
+  return fakeInstance({
     id: 4242,
-    actual_status: 'running',
-    intended_status: 'running',
-    cur_state: 'running',
-    next_state: null,
-    status_msg: 'success, running pytorch/pytorch/ssh',
     label: 'train-llama',
-    machine_id: 1,
-    host_id: 1,
-    image_uuid: 'pytorch/pytorch:latest',
-    image_runtype: 'ssh_direc ssh_proxy',
-    onstart: null,
-    gpu_name: 'RTX 4090',
     num_gpus: 2,
-    gpu_ram: 24564,
-    gpu_totalram: 49128,
-    cpu_cores_effective: 16,
-    cpu_ram: 64000,
-    gpu_util: null,
-    gpu_temp: null,
-    disk_space: 20,
-    ssh_host: 'ssh5.vast.ai',
-    ssh_port: 31234,
     public_ipaddr: '203.0.113.7',
-    direct_port_start: 40000,
-    direct_port_end: 40010,
-    jupyter_token: null,
     ports: { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '40001' }] },
+    jupyter_token: null,
     dph_total: 0.624,
-    dph_base: 0.6,
-    is_bid: false,
-    min_bid: null,
-    storage_total_cost: null,
     start_date: (NOW - (3 * 3600_000 + 12 * 60_000)) / 1000,
-    end_date: null,
-    duration: null,
-    geolocation: 'California, US',
-    verification: 'verified',
-    reliability2: 0.992,
     ...overrides,
-  };
+  });
 }
 
 describe('instance tree items', () => {

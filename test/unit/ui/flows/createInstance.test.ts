@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createInstanceFlow, priceWithDisk } from '../../../../src/ui/flows/createInstance';
 import type { Offer } from '../../../../src/vast/types';
 import { startFlowHarness, type FlowHarness, type FlowHarnessOptions } from '../../../support/flowHarness';
-import { fakeOffer } from './fixtures';
+import { fakeOffer } from '../../../support/fixtures';
 
 describe('Create Instance flow', () => {
   let h: FlowHarness;

@@ -14,7 +14,7 @@ import {
 import type { InstanceSeed } from '../../../../src/simulator/instances/seeds';
 import type { Instance } from '../../../../src/vast/types';
 import { startFlowHarness, type FlowHarness, type FlowHarnessOptions } from '../../../support/flowHarness';
-import { fakeInstance } from './fixtures';
+import { fakeInstance } from '../../../support/fixtures';
 
 describe('instance actions', () => {
   let h: FlowHarness;

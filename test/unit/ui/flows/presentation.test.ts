@@ -6,7 +6,7 @@ import { formatPrice, offerItem, resultsTitle } from '../../../../src/ui/offerPr
 import { describeFailure, isCancellation } from '../../../../src/ui/reportError';
 import { BACK } from '../../../../src/ui/prompter';
 import { ScriptedPrompter } from '../../../support/scriptedPrompter';
-import { fakeOffer } from './fixtures';
+import { fakeOffer } from '../../../support/fixtures';
 
 describe('offer presentation', () => {
   it('formats an offer as label, description and detail', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { jupyterAccess, jupyterUrl } from '../../../../src/ui/jupyterUrl';
 import { instanceSshCommand, sshCommand, sshEndpoint } from '../../../../src/ui/ssh/sshEndpoint';
-import { fakeInstance } from '../flows/fixtures';
+import { fakeInstance } from '../../../support/fixtures';
 
 describe('SSH endpoint (vast-api.md §2)', () => {
   it('is direct when ports["22/tcp"] is mapped: public IP and the host port', () => {

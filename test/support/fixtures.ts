@@ -1,4 +1,4 @@
-import type { Instance, Offer } from '../../../../src/vast/types';
+import type { Instance, Offer } from '../../src/vast/types';
 
 /** A running instance on a machine with open ports (direct SSH on 20022). */
 export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
