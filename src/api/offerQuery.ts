@@ -134,9 +134,15 @@ export function describeOfferQuery(query: OfferQuery): string {
   else if (query.numGpus) parts.push(`${query.numGpus.min ?? 1}-${query.numGpus.max ?? '∞'} GPUs`);
   if (query.minGpuRamGb !== undefined) parts.push(`≥ ${query.minGpuRamGb} GB`);
   if (query.minReliability !== undefined) parts.push(`≥ ${Math.round(query.minReliability * 1000) / 10}% reliable`);
-  if (query.region !== undefined) parts.push(typeof query.region === 'string' ? query.region : query.region.join(', '));
+  if (query.region !== undefined) parts.push((typeof query.region === 'string' ? [query.region] : [...query.region]).map(regionName).join(', '));
   if (query.verified === false) parts.push('unverified too');
   return parts.join(' · ');
+}
+
+/** "north-america" → "North America"; country codes stay as they are. */
+function regionName(region: string): string {
+  const key = region.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return REGIONS[key] ? key.split('-').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ') : region.trim();
 }
 
 function countryCodes(region: string | readonly string[]): string[] {

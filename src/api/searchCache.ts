@@ -59,14 +59,6 @@ export class SearchCache {
     return this.join(pending, options.signal);
   }
 
-  /** The freshest stored result for a key, however old (for display when offline). */
-  peek(key: string): SearchResult | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    const ageMs = this.clock.now() - entry.fetchedAt;
-    return { offers: entry.offers, source: ageMs < this.ttlMs ? 'cache' : 'stale', fetchedAt: entry.fetchedAt, ageMs };
-  }
-
   clear(): void {
     this.entries.clear();
   }

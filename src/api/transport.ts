@@ -7,6 +7,7 @@ import { timeoutSignal } from '../util/timeoutSignal';
 import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
 import { fullJitterDelay, type BackoffPolicy } from './backoff';
 import { VastApiError, endpointTitle, type VastErrorKind } from './errors';
+import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
 import { parseRetryAfter, parseThresholdMs } from './retryHints';
 
@@ -213,7 +214,7 @@ export class Transport {
     await sleep(this.options.clock, ms, request.signal);
   }
 
-  private clientError(gate: ReturnType<RateLimitGates['get']>, request: ApiRequest, exchange: Extract<Exchange, { kind: 'response' }>, attempt: number) {
+  private clientError(gate: EndpointGate, request: ApiRequest, exchange: Extract<Exchange, { kind: 'response' }>, attempt: number) {
     const { status, text } = exchange;
     const body = parseJson(text);
     const code = isRecord(body) && typeof body.error === 'string' ? body.error : undefined;
@@ -238,7 +239,7 @@ export class Transport {
   }
 
   private fail(
-    gate: ReturnType<RateLimitGates['get']>,
+    gate: EndpointGate,
     kind: VastErrorKind,
     message: string,
     context: { request: ApiRequest; exchange: Exchange; attempt: number; resumeAt?: number; code?: string },

@@ -26,6 +26,8 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
   readonly view: vscode.TreeView<TreeElement>;
   private sessionDisposables: vscode.Disposable[] = [];
   private subscription?: vscode.Disposable;
+  /** The snapshot last drawn, to redraw (uptimes, flags) once per poll. */
+  private lastPolledAt?: number;
   /** When the credit was last read, and for which session. */
   private accountRead?: { session: Session; at: number };
   private readonly disposables: vscode.Disposable[] = [];
@@ -124,8 +126,6 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
       this.subscription = undefined;
     }
   }
-
-  private lastPolledAt?: number;
 
   private updateMessages(session: Session | undefined): void {
     if (!session) {
