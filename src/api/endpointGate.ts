@@ -86,7 +86,7 @@ export class EndpointGate {
   ) {
     this.intervalMs = interval.ms;
     this.intervalSource = interval.source;
-    this.slot = makeSlot(this.intervalMs + marginMs);
+    this.slot = makeSlot(this.spacing(this.intervalMs));
   }
 
   /** Resolves when this request may be sent. */
@@ -136,8 +136,8 @@ export class EndpointGate {
     if (ms <= this.intervalMs) return;
     this.intervalMs = ms;
     this.intervalSource = 'learned';
-    this.slot = makeSlot(ms + this.marginMs);
-    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + ms + this.marginMs;
+    this.slot = makeSlot(this.spacing(ms));
+    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + this.spacing(ms);
     this.onChange();
   }
 
@@ -158,6 +158,11 @@ export class EndpointGate {
       this.lastError = undefined;
       this.onChange();
     }
+  }
+
+  /** An interval of 0 means no spacing at all (limits off); only a real interval gets the margin. */
+  private spacing(intervalMs: number): number {
+    return intervalMs > 0 ? intervalMs + this.marginMs : 0;
   }
 
   get interval(): number {
