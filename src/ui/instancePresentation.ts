@@ -1,6 +1,8 @@
 import { isTransitional } from '../monitor/instanceStatus';
 import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
+import { formatPrice } from './offerPresentation';
+import { isJupyterRuntype, sshEndpoint } from './ssh/sshEndpoint';
 
 /**
  * How one instance looks in the tree, as plain data: the VS Code layer maps it onto a TreeItem.
@@ -37,13 +39,13 @@ export function presentInstance(instance: Instance, now: number): InstancePresen
   const look = lookOf(instance);
   const name = instance.label?.trim() || `Instance ${instance.id}`;
   const gpus = `${instance.gpu_name}${instance.num_gpus > 1 ? ` ×${instance.num_gpus}` : ''}`;
-  const parts = [gpus, `$${formatPrice(instance.dph_total)}/h`];
+  const parts = [gpus, formatPrice(instance.dph_total)];
   const uptime = uptimeMs(instance, now);
   if (look.state === 'running' && uptime !== undefined) parts.push(`up ${formatDuration(uptime)}`);
   else if (look.state !== 'running') parts.push(look.word);
   const flags = [
-    hasJupyter(instance) ? 'jupyter' : undefined,
-    instance.ssh_host || instance.ports?.['22/tcp'] ? 'ssh' : undefined,
+    isJupyterRuntype(instance) ? 'jupyter' : undefined,
+    sshEndpoint(instance) ? 'ssh' : undefined,
   ].filter(Boolean);
   return {
     id: String(instance.id),
@@ -103,7 +105,7 @@ function tooltipOf(instance: Instance, name: string, look: Look, now: number): s
   const rows: Array<[string, string | undefined]> = [
     ['Status', `${look.word}${instance.status_msg ? ` — ${escapeMarkdown(instance.status_msg)}` : ''}`],
     ['GPU', `${instance.num_gpus} × ${escapeMarkdown(instance.gpu_name)}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
-    ['Price', `$${formatPrice(instance.dph_total)}/h`],
+    ['Price', formatPrice(instance.dph_total)],
     ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${Math.round(instance.cpu_ram / 1000)} GB` : undefined],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
     ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
@@ -117,23 +119,14 @@ function tooltipOf(instance: Instance, name: string, look: Look, now: number): s
   return [`**${escapeMarkdown(name)}**`, '', '| | |', '|---|---|', ...table].join('\n');
 }
 
+/** The CLI's rule (direct when port 22 is mapped, else Vast's proxy), as sshEndpoint applies it. */
 function sshText(instance: Instance): string | undefined {
-  const direct = instance.ports?.['22/tcp']?.[0]?.HostPort;
-  if (direct && instance.public_ipaddr) return `\`root@${instance.public_ipaddr}:${direct}\` (direct)`;
-  if (instance.ssh_host && instance.ssh_port) return `\`root@${instance.ssh_host}:${instance.ssh_port}\` (proxy)`;
-  return undefined;
-}
-
-function hasJupyter(instance: Instance): boolean {
-  return (instance.image_runtype ?? '').includes('jupyter');
+  const endpoint = sshEndpoint(instance);
+  return endpoint && `\`root@${endpoint.host}:${endpoint.port}\` (${endpoint.kind})`;
 }
 
 function uptimeMs(instance: Instance, now: number): number | undefined {
   return instance.start_date ? Math.max(0, now - instance.start_date * 1000) : undefined;
-}
-
-function formatPrice(dph: number): string {
-  return dph >= 10 ? dph.toFixed(1) : dph < 0.1 ? dph.toFixed(3) : dph.toFixed(2);
 }
 
 function escapeMarkdown(text: string): string {
