@@ -98,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
     }),
-    ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps }),
+    ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps, prompter: () => prompter }),
   );
 
   const ready = sessions.reconnect();

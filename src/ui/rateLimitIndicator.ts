@@ -72,34 +72,40 @@ const ICONS: Record<IndicatorState, string> = {
 function classify(input: IndicatorInput): { state: IndicatorState; detail?: string; ticking: boolean } {
   const { now, monitor } = input;
   if (input.key === 'missing') return { state: 'no-key', detail: 'no API key', ticking: false };
-  if (input.key === 'rejected' || monitor?.lastError?.kind === 'auth') return { state: 'key-problem', detail: 'key problem', ticking: false };
+  if (input.key === 'rejected' || monitor?.lastError?.kind === 'auth') return { state: 'key-problem', detail: 'API key rejected', ticking: false };
   const cooling = input.gates
     .filter((gate) => gate.cooldownUntil !== undefined && gate.cooldownUntil > now)
     .sort((a, b) => b.cooldownUntil! - a.cooldownUntil!);
   if (cooling.length > 0) {
     const [longest] = cooling;
-    const more = cooling.length > 1 ? ` +${cooling.length - 1}` : '';
-    return { state: 'throttled', detail: `throttled · ${longest.title} ${formatDuration(longest.cooldownUntil! - now)}${more}`, ticking: true };
+    return { state: 'throttled', detail: `waiting ${formatDuration(longest.cooldownUntil! - now)} (rate limit)`, ticking: true };
   }
   const age = monitor?.polledAt !== undefined ? formatDuration(now - monitor.polledAt) : undefined;
   const kind = monitor?.lastError?.kind;
   if (kind === 'network' || kind === 'server' || kind === 'invalid-response' || kind === 'unexpected') {
-    return { state: 'offline', detail: age ? `offline · data ${age} old` : 'offline', ticking: age !== undefined };
+    return { state: 'offline', detail: age ? `offline, list ${age} old` : 'offline', ticking: age !== undefined };
   }
-  if (kind === 'rate-limited') return { state: 'cached', detail: age ? `cached data · ${age} old` : 'rate-limited', ticking: age !== undefined };
+  if (kind === 'rate-limited') return { state: 'cached', detail: age ? `rate-limited, list ${age} old` : 'rate-limited', ticking: age !== undefined };
   if (input.staleSearch && now - input.staleSearch.at < STALE_SEARCH_SHOWN_MS) {
-    return { state: 'cached', detail: `cached search · ${formatDuration(input.staleSearch.ageMs)} old`, ticking: false };
+    return { state: 'cached', detail: `rate-limited, search ${formatDuration(input.staleSearch.ageMs)} old`, ticking: false };
   }
   return { state: 'clear', ticking: false };
 }
 
 const EXPLANATIONS: Record<IndicatorState, string> = {
-  clear: 'All clear: requests go out as Vast.ai allows.',
-  throttled: 'Throttled: Vast.ai answered "too many requests"; queued requests wait, then resume spaced out.',
-  cached: 'Serving cached data: Vast.ai is rate-limiting, so the last good answer is shown.',
-  offline: 'Offline: Vast.ai could not be reached; showing the last good data and retrying.',
-  'key-problem': 'Key problem: Vast.ai rejected the API key. Run "Vast.ai: Set API Key".',
+  clear: 'All clear: requests go out as fast as Vast.ai allows, and no faster.',
+  throttled: 'Waiting: Vast.ai answered "too many requests", so requests to that endpoint wait, then go out spaced further apart. Nothing is lost.',
+  cached: 'Showing saved data: Vast.ai is rate-limiting, so the last good answer is shown, with its age.',
+  offline: 'Offline: Vast.ai could not be reached; the last good data is shown and the extension keeps trying.',
+  'key-problem': 'Vast.ai rejected the API key. Run "Vast.ai: Set API Key".',
   'no-key': 'No API key: run "Vast.ai: Set API Key", import the Vast CLI\'s key, or try the simulator.',
+};
+
+/** How the spacing between requests was decided, in words. */
+const SPACING_SOURCES: Record<string, string> = {
+  published: "Vast.ai's published limit",
+  configured: 'your setting',
+  learned: 'learned: Vast.ai asked for more',
 };
 
 function tooltipOf(input: IndicatorInput, state: IndicatorState, name: string): string {
@@ -108,22 +114,41 @@ function tooltipOf(input: IndicatorInput, state: IndicatorState, name: string): 
   if (monitor?.lastError) blocks.push(`Last error: ${monitor.lastError.message}`);
   const active = input.gates.filter((g) => g.lastRequestAt !== undefined || g.queued > 0 || g.rateLimitedTotal > 0);
   if (active.length > 0) {
-    const rows = ['| Endpoint | Interval | Queued | In flight | 429s (10 min) | Cooldown |', '|---|---:|---:|---:|---:|---|'];
+    const rows = ['| Endpoint | At most one request per | Waiting | Sent | "Too many" (10 min) | Paused |', '|---|---|---:|---:|---:|---|'];
     for (const gate of active) {
-      const cooldown = gate.cooldownUntil && gate.cooldownUntil > now ? `${formatDuration(gate.cooldownUntil - now)} (${gate.cooldownReason ?? '429'})` : '';
+      const cooldown = gate.cooldownUntil && gate.cooldownUntil > now ? `${formatDuration(gate.cooldownUntil - now)} (${pauseReason(gate.cooldownReason)})` : '';
       rows.push(
-        `| ${gate.title} | ${(gate.intervalMs / 1000).toFixed(1)} s ${gate.intervalSource} | ${gate.queued} | ${gate.inFlight} | ${gate.rateLimitedRecent} | ${cooldown} |`,
+        `| ${gate.title} | ${(gate.intervalMs / 1000).toFixed(1)} s (${SPACING_SOURCES[gate.intervalSource] ?? gate.intervalSource}) | ${gate.queued} | ${gate.inFlight} | ${gate.rateLimitedRecent} | ${cooldown} |`,
       );
     }
     blocks.push(rows.join('\n'));
+    if (active.some((gate) => gate.intervalSource === 'learned')) {
+      blocks.push('*Learned*: Vast.ai\'s "too many requests" answer said how long to wait between requests (its *threshold*), so the extension now keeps to that, with a small margin.');
+    }
   }
   const polls: string[] = [];
   if (monitor?.polledAt !== undefined) {
-    polls.push(`Last poll: ${formatUtcTime(monitor.polledAt, now)}, ${formatDuration(now - monitor.polledAt)} ago${monitor.stale ? ' (stale)' : ''}`);
+    polls.push(`Last poll: ${formatUtcTime(monitor.polledAt, now)}, ${formatDuration(now - monitor.polledAt)} ago${monitor.stale ? ' (its data is old: the last try failed)' : ''}`);
   }
-  if (monitor?.nextPollAt !== undefined) polls.push(`Next poll: in ${formatDuration(Math.max(0, monitor.nextPollAt - now))}`);
-  else if (monitor) polls.push('Next poll: when the Vast.ai view is visible');
+  const listCooling = input.gates.find((g) => g.endpoint === 'instances' && g.cooldownUntil !== undefined && g.cooldownUntil > now);
+  if (monitor?.polling) {
+    polls.push(listCooling ? `Next poll: in ${formatDuration(listCooling.cooldownUntil! - now)} (waiting for the rate limit)` : 'Next poll: now, in progress');
+  } else if (monitor?.nextPollAt !== undefined) {
+    polls.push(`Next poll: in ${formatDuration(Math.max(0, monitor.nextPollAt - now, (listCooling?.cooldownUntil ?? 0) - now))}`);
+  } else if (monitor) {
+    polls.push('Next poll: when the Vast.ai view is visible (or a wait needs it)');
+  }
   if (polls.length) blocks.push(polls.join('  \n'));
   blocks.push('Click to open the log.');
   return blocks.join('\n\n');
+}
+
+/** "threshold=6" → words a person reads. */
+function pauseReason(reason: string | undefined): string {
+  if (!reason) return 'rate limit';
+  const threshold = reason.match(/^threshold=([\d.]+)/);
+  if (threshold) return `Vast.ai asked for ${threshold[1]} s between requests`;
+  if (/^retry-after/i.test(reason)) return `Vast.ai said when to retry`;
+  if (reason === 'backoff') return 'backing off: Vast.ai gave no wait time';
+  return reason;
 }

@@ -15,3 +15,14 @@ export function formatUtcTime(at: number, now: number): string {
   const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
   return sameDay ? `${iso.slice(11, 19)} UTC` : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/** "45s", "26m", "3h 12m", "2d 4h": a duration for a narrow row, minute precision past the first minute. */
+export function formatShortDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
+  if (totalSeconds < 60) return `${totalSeconds}s`;
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  if (totalMinutes < 60) return `${totalMinutes}m`;
+  const totalHours = Math.floor(totalMinutes / 60);
+  if (totalHours < 24) return `${totalHours}h ${totalMinutes % 60}m`;
+  return `${Math.floor(totalHours / 24)}d ${totalHours % 24}h`;
+}

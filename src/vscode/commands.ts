@@ -15,8 +15,11 @@ import {
   startInstanceFlow,
   stopInstanceFlow,
 } from '../ui/flows/instanceActions';
+import { filterInstancesFlow } from '../ui/flows/filterInstances';
 import { searchOffersFlow } from '../ui/flows/searchOffers';
+import { sortInstancesFlow } from '../ui/flows/sortInstances';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
+import type { Prompter } from '../ui/prompter';
 import type { Instance } from '../vast/types';
 import type { InstanceTree } from './instanceTree';
 import type { OutputLog } from './outputLog';
@@ -28,6 +31,8 @@ export interface CommandDeps {
   log: OutputLog;
   /** A flow context for the live session, or undefined (after telling the person) when there is none. */
   flowContext(): FlowContext | undefined;
+  /** The prompter in use (tests replace it). */
+  prompter(): Prompter;
   keyFlowDeps(): KeyFlowDeps;
 }
 
@@ -62,6 +67,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vastai.stopSimulator': setting(false),
     'vastai.refresh': () => tree.refresh(),
     'vastai.showLog': () => log.show(),
+    'vastai.filterInstances': async () => {
+      const text = await filterInstancesFlow(deps.prompter(), tree.filterText);
+      if (text !== undefined) tree.setFilter(text);
+    },
+    'vastai.clearInstanceFilter': () => tree.setFilter(undefined),
+    'vastai.sortInstances': async () => {
+      const config = vscode.workspace.getConfiguration('vastai.instances');
+      const order = await sortInstancesFlow(deps.prompter(), tree.sortOrder);
+      if (order) await config.update('sortBy', order, vscode.ConfigurationTarget.Global);
+    },
+    'vastai.toggleGrouping': () =>
+      vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
     'vastai.searchOffers': flow((ctx) => searchOffersFlow(ctx)),
     'vastai.batchSearch': flow((ctx) => batchSearchFlow(ctx)),
     'vastai.createInstance': flow((ctx) => createInstanceFlow(ctx)),

@@ -1,84 +1,134 @@
 import * as vscode from 'vscode';
 import { summarizeAccount } from '../ui/accountSummary';
-import { compareInstances, presentInstance } from '../ui/instancePresentation';
+import { parseInstanceFilter, type InstanceFilter } from '../ui/instanceFilter';
+import { instanceTooltip } from '../ui/instancePresentation';
+import { InstanceTreeModel, isGroupNode, type SortOrder, type TreeNode, type TreeOptions } from '../ui/instanceTreeModel';
 import type { Session } from '../ui/session';
+import { treeMessage } from '../ui/treeMessage';
 import type { Clock } from '../util/clock';
-import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
 import type { SessionManager } from './sessionManager';
 
 const ACCOUNT_REFRESH_MS = 5 * 60_000;
+/** Uptimes are shown to the minute: redraw rows this often while the view is visible. */
+const ROW_TICK_MS = 15_000;
 
-/** The account line at the top of the tree (credit, what runs, what it costs). */
-export const ACCOUNT = 'account';
-/** An instance id, or the account line. */
-export type TreeElement = number | typeof ACCOUNT;
+/** An instance id, or a group heading ("group:running"). */
+export type TreeElement = TreeNode;
 
 /**
- * The Instances view. Elements are instance ids; items are built from the monitor's latest snapshot,
- * with the id as the item id so nothing flickers or loses selection across polls. The monitor polls
- * only while this view is visible; an error never empties the tree (the view's message says why
- * the data is old).
+ * The Instances view. Elements are instance ids (and group headings); the plain model decides rows,
+ * groups, order and what changed, so each poll redraws only the rows that did. Item ids are the
+ * instance ids, so nothing flickers or loses selection. The monitor polls only while this view is
+ * visible; an error never empties the tree (the view's message says how old the list is and why).
  */
 export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeElement | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeElement | TreeElement[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<TreeElement>;
+  private readonly model = new InstanceTreeModel();
+  private filter?: InstanceFilter;
   private sessionDisposables: vscode.Disposable[] = [];
   private subscription?: vscode.Disposable;
-  /** The snapshot last drawn, to redraw (uptimes, flags) once per poll. */
   private lastPolledAt?: number;
-  /** When the credit was last read, and for which session. */
   private accountRead?: { session: Session; at: number };
+  private messageTicker?: ReturnType<typeof setInterval>;
+  private rowTicker?: ReturnType<typeof setInterval>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly sessions: SessionManager,
     private readonly clock: Clock,
   ) {
-    this.view = vscode.window.createTreeView('vastai.instances', { treeDataProvider: this, showCollapseAll: false });
+    this.view = vscode.window.createTreeView('vastai.instances', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
       this.changed,
-      this.view.onDidChangeVisibility(() => this.updatePolling()),
+      this.view.onDidChangeVisibility(() => {
+        this.updatePolling();
+        this.update();
+      }),
       sessions.onDidChange((session) => this.attach(session)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('vastai.instances')) this.update(true);
+      }),
     );
+    void vscode.commands.executeCommand('setContext', 'vastai.filtered', false);
     this.attach(sessions.current);
   }
 
   getTreeItem(element: TreeElement): vscode.TreeItem {
-    if (element === ACCOUNT) return this.accountItem();
-    const id = element;
-    const instance = this.instance(id);
-    if (!instance) return new vscode.TreeItem(`Instance ${id}`);
-    const look = presentInstance(instance, this.clock.now());
-    const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.None);
-    item.id = look.id;
-    item.description = look.description;
-    item.iconPath = new vscode.ThemeIcon(look.icon, look.iconColor ? new vscode.ThemeColor(look.iconColor) : undefined);
-    item.contextValue = look.contextValue;
-    item.tooltip = new vscode.MarkdownString(look.tooltip);
-    item.accessibilityInformation = { label: `${look.label}, ${look.description}` };
+    if (isGroupNode(element)) {
+      const group = this.model.group(element);
+      const item = new vscode.TreeItem(group?.label ?? element, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = element;
+      item.description = group?.description;
+      item.contextValue = 'group';
+      item.accessibilityInformation = { label: `${group?.label}: ${group?.count} instances` };
+      return item;
+    }
+    const row = this.model.row(element);
+    if (!row) return new vscode.TreeItem(`Instance ${element}`);
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    item.id = row.id;
+    item.description = row.description;
+    item.iconPath = new vscode.ThemeIcon(row.icon, row.iconColor ? new vscode.ThemeColor(row.iconColor) : undefined);
+    item.contextValue = row.contextValue;
+    item.accessibilityInformation = { label: `${row.label}, ${row.description.replace(/\$\([^)]+\)\s*/g, '')}` };
+    return item;
+  }
+
+  /** The tooltip is built only when someone hovers. */
+  resolveTreeItem(item: vscode.TreeItem, element: TreeElement): vscode.TreeItem {
+    if (typeof element === 'number') {
+      const instance = this.model.instance(element);
+      if (instance) {
+        const polledAt = this.sessions.current?.monitor.snapshot.polledAt;
+        const markdown = new vscode.MarkdownString(instanceTooltip(instance, this.clock.now(), { polledAt }));
+        markdown.supportThemeIcons = true;
+        item.tooltip = markdown;
+      }
+    }
     return item;
   }
 
   getChildren(element?: TreeElement): TreeElement[] {
-    if (element !== undefined) return [];
-    const session = this.sessions.current;
-    if (!session) return [];
-    const instances = [...session.monitor.snapshot.instances.values()].sort(compareInstances).map((i) => i.id);
-    // No account line before the first list: the welcome content shows while loading or empty.
-    return instances.length > 0 ? [ACCOUNT, ...instances] : [];
+    return this.sessions.current ? this.model.childrenOf(element) : [];
+  }
+
+  getParent(element: TreeElement): TreeElement | undefined {
+    if (isGroupNode(element)) return undefined;
+    const row = this.model.row(element);
+    return row && this.options().groupByState ? (`group:${row.group}` as const) : undefined;
   }
 
   /** The instance ids shown, in order. */
   instanceIds(): number[] {
-    return this.getChildren().filter((element): element is number => element !== ACCOUNT);
+    return this.model.shownIds();
   }
 
   /** The instance behind a tree element, from the latest snapshot. */
   instance(id: number): Instance | undefined {
     return this.sessions.current?.monitor.snapshot.instances.get(id);
+  }
+
+  get sortOrder(): SortOrder {
+    return this.options().sortBy;
+  }
+
+  get groupedByState(): boolean {
+    return this.options().groupByState;
+  }
+
+  get filterText(): string | undefined {
+    return this.filter?.text;
+  }
+
+  /** Shows only instances matching `text` (undefined or blank clears the filter). */
+  setFilter(text: string | undefined): void {
+    this.filter = text ? parseInstanceFilter(text) : undefined;
+    void vscode.commands.executeCommand('setContext', 'vastai.filtered', this.filter !== undefined);
+    this.update(true);
   }
 
   /** Manual refresh: polls now (shared with any poll in flight) and re-reads the credit. */
@@ -90,21 +140,43 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
 
   dispose(): void {
     this.detach();
+    this.setMessageTicking(false);
+    this.setRowTicking(false);
     for (const d of this.disposables) d.dispose();
+  }
+
+  private options(): TreeOptions {
+    const config = vscode.workspace.getConfiguration('vastai.instances');
+    const sortBy = config.get<string>('sortBy');
+    return {
+      groupByState: config.get<boolean>('groupByState') ?? true,
+      sortBy: (['state', 'name', 'price', 'uptime'] as const).includes(sortBy as SortOrder) ? (sortBy as SortOrder) : 'state',
+      filter: this.filter,
+    };
+  }
+
+  /** Rebuilds the model from the latest snapshot and redraws what changed (everything when `all`). */
+  private update(all = false): void {
+    const session = this.sessions.current;
+    const snapshot = session?.monitor.snapshot;
+    const result = this.model.update(snapshot?.instances ?? new Map(), this.clock.now(), snapshot?.polledAt, this.options());
+    if (all || result.all) this.changed.fire(undefined);
+    else if (result.elements.length) this.changed.fire(result.elements);
+    this.updateMessages(session);
+    this.setRowTicking(this.view.visible && session !== undefined);
   }
 
   private attach(session: Session | undefined): void {
     this.detach();
     if (session) {
       this.sessionDisposables.push(
-        toDisposable(session.monitor.onDidChangeInstances(() => this.changed.fire(undefined))),
-        // Each poll: uptimes move and the stale message may change.
-        toDisposable(session.monitor.onDidChangeState(() => this.updateMessages(session))),
+        toDisposable(session.monitor.onDidChangeInstances(() => this.update())),
+        toDisposable(session.monitor.onDidChangeState(() => this.onPoll(session))),
+        toDisposable(session.client.rateLimits.onDidChange(() => this.updateMessages(session))),
       );
     }
     void vscode.commands.executeCommand('setContext', 'vastai.loaded', false);
-    this.changed.fire(undefined);
-    this.updateMessages(session);
+    this.update(true);
     this.updatePolling();
   }
 
@@ -127,44 +199,56 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     }
   }
 
+  private onPoll(session: Session): void {
+    const snapshot = session.monitor.snapshot;
+    if (snapshot.polledAt !== this.lastPolledAt) {
+      this.lastPolledAt = snapshot.polledAt;
+      void vscode.commands.executeCommand('setContext', 'vastai.loaded', snapshot.polledAt !== undefined);
+      void vscode.commands.executeCommand('setContext', 'vastai.hasInstances', snapshot.instances.size > 0);
+      if (this.view.visible) void this.readAccount(session, false);
+      this.update();
+    } else {
+      this.updateMessages(session);
+    }
+  }
+
   private updateMessages(session: Session | undefined): void {
     if (!session) {
       this.view.message = undefined;
       this.view.description = undefined;
+      this.setMessageTicking(false);
       return;
     }
     const snapshot = session.monitor.snapshot;
-    if (snapshot.polledAt !== this.lastPolledAt) {
-      this.lastPolledAt = snapshot.polledAt;
-      this.changed.fire(undefined);
-      void vscode.commands.executeCommand('setContext', 'vastai.loaded', snapshot.polledAt !== undefined);
-      void vscode.commands.executeCommand('setContext', 'vastai.hasInstances', snapshot.instances.size > 0);
-      if (this.view.visible) void this.readAccount(session, false);
-    }
-    const error = snapshot.lastError;
-    if (error && snapshot.polledAt !== undefined) {
-      this.view.message = `⚠ Showing the list from ${formatDuration(this.clock.now() - snapshot.polledAt)} ago: ${error.message}`;
-    } else if (error) {
-      this.view.message = `⚠ Could not list instances: ${error.message}`;
-    } else {
-      this.view.message = undefined;
-    }
+    const counts = this.model.counts;
+    const message = treeMessage({
+      now: this.clock.now(),
+      snapshot,
+      gates: session.client.rateLimits.states(),
+      filter: this.filter && { text: this.filter.text, ...counts },
+    });
+    if (this.view.message !== message.text) this.view.message = message.text;
+    this.setMessageTicking(message.ticking && this.view.visible);
     const account = summarizeAccount(session.account, snapshot.instances.values());
-    this.view.description = session.simulated ? `Simulator · ${account}` : account;
+    const description = session.simulated ? `Simulator · ${account}` : account;
+    if (this.view.description !== description) this.view.description = description;
   }
 
-  private accountItem(): vscode.TreeItem {
-    const session = this.sessions.current;
-    const summary = summarizeAccount(session?.account, session?.monitor.snapshot.instances.values() ?? []);
-    const item = new vscode.TreeItem(session?.simulated ? `Simulated account: ${summary}` : summary);
-    item.id = ACCOUNT;
-    item.iconPath = new vscode.ThemeIcon('credit-card');
-    item.contextValue = ACCOUNT;
-    item.tooltip = new vscode.MarkdownString(
-      'Credit on the Vast.ai account, and what the running instances cost per hour together.' +
-        (session?.simulated ? '\n\nThis is the built-in simulator: no money is spent.' : ''),
-    );
-    return item;
+  private setMessageTicking(on: boolean): void {
+    if (on && !this.messageTicker) this.messageTicker = setInterval(() => this.updateMessages(this.sessions.current), 1000);
+    if (!on && this.messageTicker) {
+      clearInterval(this.messageTicker);
+      this.messageTicker = undefined;
+    }
+  }
+
+  /** Uptimes keep moving between polls (and while the list is stale). */
+  private setRowTicking(on: boolean): void {
+    if (on && !this.rowTicker) this.rowTicker = setInterval(() => this.update(), ROW_TICK_MS);
+    if (!on && this.rowTicker) {
+      clearInterval(this.rowTicker);
+      this.rowTicker = undefined;
+    }
   }
 
   private async readAccount(session: Session, force: boolean): Promise<void> {
@@ -173,12 +257,9 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     this.accountRead = { session, at: now };
     try {
       await session.refreshAccount();
-      if (session === this.sessions.current) {
-        this.updateMessages(session);
-        this.changed.fire(ACCOUNT);
-      }
+      if (session === this.sessions.current) this.updateMessages(session);
     } catch {
-      // The credit line keeps its last value; the request's failure is in the log.
+      // The summary keeps its last value; the request's failure is in the log.
     }
   }
 }

@@ -21,7 +21,7 @@ export function fakeInstance(overrides: Partial<Instance> = {}): Instance {
     gpu_totalram: 24564,
     cpu_cores_effective: 16,
     cpu_ram: 65536,
-    gpu_util: 0.5,
+    gpu_util: 50,
     gpu_temp: 60,
     disk_space: 20,
     ssh_host: 'ssh5.vast.ai',

@@ -103,9 +103,9 @@ function portMap(record: InstanceRecord): NonNullable<Instance['ports']> {
 function utilisation(id: number, now: number) {
   const random = Random.for(id, Math.floor(now / 10_000));
   return {
-    gpuUtil: round(random.between(0.05, 1), 3),
+    gpuUtil: round(random.between(5, 100), 1), // percent, as Vast reports it (the CLI's "Util. %")
     gpuTemp: random.int(38, 82),
-    cpuUtil: round(random.between(0.02, 0.9), 3),
+    cpuUtil: round(random.between(2, 90), 1),
     memShare: random.between(0.1, 0.7),
     diskShare: random.between(0.1, 0.6),
   };

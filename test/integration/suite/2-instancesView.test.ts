@@ -23,7 +23,7 @@ describe('Instances view on the built-in simulator', () => {
       { icon: look('train-llama-3').icon, color: look('train-llama-3').color, context: look('train-llama-3').context },
       { icon: 'vm-running', color: 'testing.iconPassed', context: 'instance.running.ssh' },
     );
-    assert.match(look('train-llama-3').description, /^RTX 4090 ×2 · \$0\.82\/h · up /);
+    assert.match(look('train-llama-3').description, /^\d+h \d+m · \$0\.82\/h · \d+% \d+°C · RTX 4090 ×2$/);
     assert.equal(look('jupyter-scratch').context, 'instance.running.jupyter.ssh');
     assert.equal(look('sd-webui').icon, 'debug-stop');
     assert.match(look('sd-webui').context!, /^instance\.stopped\b/);
@@ -34,13 +34,13 @@ describe('Instances view on the built-in simulator', () => {
     assert.ok([...items.values()].every((item) => /^\d+$/.test(String(item.id))), 'item ids are the instance ids');
   });
 
-  it('says it is the simulator, with the account line at the top', async () => {
+  it('says it is the simulator, with the account summary beside the title and rows grouped by state', async () => {
     const api = await extensionApi();
     await useSimulator(api);
     await api.tree.refresh();
-    assert.match(String(api.tree.view.description), /^Simulator · \$48\.\d\d credit · \d running · \$\d+\.\d\d\/h$/);
-    const [first] = api.tree.getChildren();
-    assert.match(String(api.tree.getTreeItem(first).label), /^Simulated account: \$48\.\d\d credit · \d running · \$\d+\.\d\d\/h$/);
+    assert.match(String(api.tree.view.description), /^Simulator · \$\d+\.\d\d\/h · \$48\.\d\d credit · ~\d+ h left$/);
+    const groups = api.tree.getChildren().map((node) => String(api.tree.getTreeItem(node).label));
+    assert.deepEqual(groups.filter((g) => g !== 'Starting'), ['Running', 'Stopped', 'Failed']);
     assert.match(api.statusBar.item.text, /Vast\.ai \(simulator\)/);
   });
 
@@ -56,7 +56,7 @@ describe('Instances view on the built-in simulator', () => {
     session.simulator!.faults.add({ kind: 'status', status: 503, endpoint: 'instances', times: 50 });
     await api.tree.refresh();
     assert.equal(api.tree.instanceIds().length, before, 'an error never empties the tree');
-    assert.match(String(api.tree.view.message), /Showing the list from .* ago: .*HTTP 503/);
+    assert.match(String(api.tree.view.message), /^⚠ As of .* ago · Vast\.ai is having trouble/);
     session.simulator!.faults.clear();
     await api.tree.refresh();
     assert.equal(api.tree.view.message, undefined);

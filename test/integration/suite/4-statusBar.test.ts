@@ -13,7 +13,7 @@ describe('status bar while the simulator throttles', () => {
 
     await vscode.commands.executeCommand('vastai.simulator.throttleHard');
     const throttled = await eventually('throttled', () => api.statusBar.last?.state === 'throttled' && api.statusBar.last);
-    assert.match(throttled.text, /^\$\(watch\) Vast\.ai \(simulator\): throttled · (list instances|current user) \d+ s/);
+    assert.match(throttled.text, /^\$\(watch\) Vast\.ai \(simulator\): waiting \d+ s \(rate limit\)$/);
     assert.equal(throttled.background, undefined, 'a fresh 429 does not turn the item yellow');
     assert.match(throttled.tooltip, /\| list instances \| 1\.\d s (published|learned) \|/);
     assert.ok(api.statusBar.item.tooltip instanceof vscode.MarkdownString);

@@ -42,13 +42,13 @@ describe('status bar rate-limit indicator', () => {
     const cooling = (now: number) => input({ now, gates: [gate({ cooldownUntil: T0 + 45_000, cooldownReason: 'threshold=6', lastRequestAt: T0 - 1000, rateLimitedRecent: 1, rateLimitedTotal: 1 })] });
     const first = indicator.render(cooling(T0));
     assert.equal(first.state, 'throttled');
-    assert.equal(first.text, '$(watch) Vast.ai: throttled · search offers 45 s');
+    assert.equal(first.text, '$(watch) Vast.ai: waiting 45 s (rate limit)');
     assert.equal(first.ticking, true);
     assert.equal(first.background, undefined, 'no warning on a single 429');
     const later = indicator.render(cooling(T0 + WARNING_AFTER_MS));
-    assert.equal(later.text, '$(watch) Vast.ai: throttled · search offers 25 s');
+    assert.equal(later.text, '$(watch) Vast.ai: waiting 25 s (rate limit)');
     assert.equal(later.background, 'warning');
-    assert.match(later.tooltip, /\| search offers \| 6\.0 s published \| 0 \| 0 \| 1 \| 25 s \(threshold=6\) \|/);
+    assert.match(later.tooltip, /\| search offers \| 6\.0 s \(Vast\.ai's published limit\) \| 0 \| 0 \| 1 \| 25 s \(Vast\.ai asked for 6 s between requests\) \|/);
   });
 
   it('a blip does not blink: the warning clock restarts when the condition clears', () => {
@@ -63,12 +63,12 @@ describe('status bar rate-limit indicator', () => {
   it('serving cached data: a stale search, or a rate-limited instance list', () => {
     const staleSearch = new RateLimitIndicator().render(input({ staleSearch: { at: T0 - 1000, ageMs: 5 * 60_000 } }));
     assert.equal(staleSearch.state, 'cached');
-    assert.equal(staleSearch.text, '$(history) Vast.ai: cached search · 5 min old');
+    assert.equal(staleSearch.text, '$(history) Vast.ai: rate-limited, search 5 min old');
     const limitedList = new RateLimitIndicator().render(
       input({ monitor: snapshot({ stale: true, polledAt: T0 - 120_000, lastError: { at: T0, message: 'quota', kind: 'rate-limited' } }) }),
     );
     assert.equal(limitedList.state, 'cached');
-    assert.equal(limitedList.text, '$(history) Vast.ai: cached data · 2 min old');
+    assert.equal(limitedList.text, '$(history) Vast.ai: rate-limited, list 2 min old');
     const expired = new RateLimitIndicator().render(input({ staleSearch: { at: T0 - 3 * 60_000, ageMs: 60_000 } }));
     assert.equal(expired.state, 'clear');
   });
@@ -78,7 +78,7 @@ describe('status bar rate-limit indicator', () => {
       input({ monitor: snapshot({ stale: true, polledAt: T0 - 90_000, lastError: { at: T0, message: 'Could not reach Vast.ai', kind: 'network' } }) }),
     );
     assert.equal(view.state, 'offline');
-    assert.equal(view.text, '$(debug-disconnect) Vast.ai: offline · data 1 min 30 s old');
+    assert.equal(view.text, '$(debug-disconnect) Vast.ai: offline, list 1 min 30 s old');
     assert.match(view.tooltip, /Last error: Could not reach Vast\.ai/);
   });
 
@@ -98,7 +98,8 @@ describe('status bar rate-limit indicator', () => {
     const view = new RateLimitIndicator().render(
       input({ gates: [gate({ queued: 3, inFlight: 1, lastRequestAt: T0, intervalMs: 6300, intervalSource: 'learned', rateLimitedRecent: 2 }), gate({ endpoint: 'user', title: 'current user' })] }),
     );
-    assert.match(view.tooltip, /\| search offers \| 6\.3 s learned \| 3 \| 1 \| 2 \| {2}\|/);
+    assert.match(view.tooltip, /\| search offers \| 6\.3 s \(learned: Vast\.ai asked for more\) \| 3 \| 1 \| 2 \| {2}\|/);
+    assert.match(view.tooltip, /\*Learned\*: Vast\.ai's "too many requests" answer said how long to wait/);
     assert.ok(!view.tooltip.includes('current user'), 'idle endpoints are left out');
     assert.match(view.tooltip, /Last poll: 11:59:50 UTC, 10 s ago/);
     assert.match(view.tooltip, /Next poll: in 20 s/);
