@@ -119,7 +119,8 @@ async function beforeProcessing(
       drop(parts, req, meta);
       return false;
     case 'respond':
-      await clock.parkIo(scripted(res, fault.response!, clock.now()));
+      // Not parked: the client is busy reading (an endless body ends when the client hangs up).
+      await scripted(res, fault.response!, clock.now());
       record(parts, req, meta, fault.response!.status);
       return false;
     case 'hang':
