@@ -67,6 +67,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vastai.stopSimulator': setting(false),
     'vastai.refresh': () => tree.refresh(),
     'vastai.showLog': () => log.show(),
+    'vastai.openWalkthrough': () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', 'vast-gpu-explorer.vast-gpu-explorer#gettingStarted', false),
     'vastai.filterInstances': async () => {
       const text = await filterInstancesFlow(deps.prompter(), tree.filterText);
       if (text !== undefined) tree.setFilter(text);
@@ -101,6 +103,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!simulator) return;
       simulator.limits.storm(60_000);
       log.warn('Simulator: every request now gets 429 for 60 s.');
+      void tree.refresh();
+    },
+    'vastai.simulator.fillAccount': () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      const missing = 45 - simulator.instances.list().length;
+      if (missing > 0) simulator.instances.addMany(missing);
+      log.info(`Simulator: added ${Math.max(0, missing)} instances in mixed states (45 on the account).`);
       void tree.refresh();
     },
     'vastai.simulator.clearLimits': () => {

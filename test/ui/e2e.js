@@ -82,7 +82,7 @@ const STEPS = [
       }
       await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-vm-running'), 'the running icon on train-llama-3');
       await wb.expectVisible(wb.treeRows(sidebar, 'eval-harness').locator('.codicon-error'), 'the failed icon on eval-harness');
-      await wb.expectVisible(wb.treeRows(sidebar, /Simulated account: \$48\.\d\d credit/), 'the account line saying it is the simulator');
+      await wb.expectVisible(sidebar.getByText(/Simulator · \$\d+\.\d\d\/h · \$48\.\d\d credit · ~\d+ h left/), 'the summary beside the view title, saying it is the simulator');
     },
   },
   {
@@ -132,10 +132,10 @@ const STEPS = [
     shot: '08-status-throttled',
     async run({ page }) {
       await wb.runCommand(page, 'Vast.ai: Simulator: Throttle Hard for 60 s');
-      await wb.expectVisible(wb.statusBarItem(page, 'throttled'), 'the status bar item saying "throttled"', 20_000);
+      await wb.expectVisible(wb.statusBarItem(page, /waiting \d+ s \(rate limit\)/), 'the status bar item saying "waiting N s (rate limit)"', 20_000);
       await page.screenshot({ path: path.join(SCREENSHOTS, '08a-throttled.png') });
       await wb.runCommand(page, 'Vast.ai: Simulator: Back to Normal Rate Limits');
-      await wb.expectHidden(wb.statusBarItem(page, 'throttled'), 'the throttled status once the limits are back to normal', 45_000);
+      await wb.expectHidden(wb.statusBarItem(page, 'rate limit'), 'the rate-limit status once the limits are back to normal', 45_000);
       await wb.expectVisible(page.locator('.part.statusbar .statusbar-item:has(.codicon-check)', { hasText: 'Vast.ai' }), 'all clear again');
     },
   },
