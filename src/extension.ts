@@ -8,6 +8,7 @@ import type { Session } from './ui/session';
 import { systemClock } from './util/clock';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
+import { InstanceLogDocuments } from './vscode/instanceLogDocuments';
 import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new InstanceTree(sessions, systemClock);
   const statusBar = new RateLimitStatusBar(sessions, systemClock);
   const memory = new GlobalMemory(context.globalState);
-  const workbench = new VscodeWorkbench();
+  const logDocuments = new InstanceLogDocuments();
+  const workbench = new VscodeWorkbench(logDocuments);
   let prompter: Prompter = new VscodePrompter();
 
   const flowContext = (): FlowContext | undefined => {
@@ -82,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   let watchingKey: { dispose(): void } | undefined;
   context.subscriptions.push(
     log,
+    logDocuments,
     tree,
     statusBar,
     { dispose: () => void sessions.dispose() },

@@ -12,8 +12,10 @@ export interface RemoteSshSupport {
 export interface Workbench {
   copyToClipboard(text: string): Promise<void>;
   openExternal(url: string): Promise<void>;
-  /** Opens text in an editor (e.g. an instance's log). */
+  /** Opens text in an editor. */
   openDocument(content: string, language: string): Promise<void>;
+  /** Shows an instance's log in a read-only editor titled "<name> — logs" (updated in place when open). */
+  showInstanceLogs(instanceId: number, name: string, text: string): Promise<void>;
   /** The Remote-SSH extension to connect with, or undefined when none is installed. */
   remoteSsh(): RemoteSshSupport | undefined;
   /** Opens a new window on `host` (a Host entry of the SSH config) through Remote-SSH. */

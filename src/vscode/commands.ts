@@ -21,6 +21,7 @@ import { sortInstancesFlow } from '../ui/flows/sortInstances';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
 import type { Prompter } from '../ui/prompter';
 import type { Instance } from '../vast/types';
+import { InstanceLogDocuments } from './instanceLogDocuments';
 import type { InstanceTree } from './instanceTree';
 import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
@@ -98,6 +99,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'vastai.connectRemoteSsh': onInstance(connectRemoteSshFlow),
     'vastai.openJupyter': onInstance(openJupyterFlow),
     'vastai.showInstanceLogs': onInstance(showLogsFlow),
+    'vastai.refreshInstanceLogs': (uri?: vscode.Uri) => {
+      const id = InstanceLogDocuments.instanceIdOf(uri ?? vscode.window.activeTextEditor?.document.uri);
+      return id !== undefined ? vscode.commands.executeCommand('vastai.showInstanceLogs', id) : undefined;
+    },
     'vastai.simulator.throttleHard': () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;

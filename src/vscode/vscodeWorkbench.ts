@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RemoteSshSupport, Workbench } from '../ui/workbench';
+import type { InstanceLogDocuments } from './instanceLogDocuments';
 
 export const MICROSOFT_REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -25,6 +26,12 @@ export const REMOTE_SSH_EXTENSIONS: ReadonlyArray<{ id: string; sections: readon
 
 /** The editor side of the flows: clipboard, browser, documents, Remote-SSH. */
 export class VscodeWorkbench implements Workbench {
+  constructor(private readonly logs: InstanceLogDocuments) {}
+
+  showInstanceLogs(instanceId: number, name: string, text: string): Promise<void> {
+    return this.logs.show(instanceId, name, text);
+  }
+
   async copyToClipboard(text: string): Promise<void> {
     await vscode.env.clipboard.writeText(text);
   }

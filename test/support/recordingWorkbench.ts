@@ -5,6 +5,8 @@ export class RecordingWorkbench implements Workbench {
   readonly clipboard: string[] = [];
   readonly opened: string[] = [];
   readonly documents: Array<{ content: string; language: string }> = [];
+  /** Logs shown in the read-only logs editor. */
+  readonly logs: Array<{ instanceId: number; name: string; text: string }> = [];
   readonly remoteWindows: Array<{ host: string; folder: string }> = [];
   installRequests = 0;
 
@@ -27,6 +29,10 @@ export class RecordingWorkbench implements Workbench {
 
   async openDocument(content: string, language: string): Promise<void> {
     this.documents.push({ content, language });
+  }
+
+  async showInstanceLogs(instanceId: number, name: string, text: string): Promise<void> {
+    this.logs.push({ instanceId, name, text });
   }
 
   remoteSsh(): RemoteSshSupport | undefined {

@@ -114,13 +114,7 @@ export async function renameInstanceFlow(ctx: FlowContext, instance: Instance): 
  */
 export async function destroyInstanceFlow(ctx: FlowContext, instance: Instance): Promise<boolean> {
   const name = instanceName(instance);
-  const confirmed = await ctx.prompter.confirm(`Destroy instance ${name}, ${instance.gpu_name} ×${instance.num_gpus} at ${formatPrice(instance.dph_total)}?`, {
-    detail:
-      'Its disk and all data on it are deleted, and this cannot be undone. Billing for it stops.' +
-      (ctx.simulated ? '\n(simulated: no money is spent)' : ''),
-    confirm: 'Destroy',
-  });
-  if (!confirmed) return false;
+  if (!(await confirmDestroy(ctx, instance))) return false;
   const done = await perform(ctx, `Destroy instance ${name}`, `Destroying instance ${name}`, (signal) => ctx.client.destroyInstance(instance.id, signal));
   if (!done) return false;
   const remote = ctx.workbench.remoteSsh();
@@ -134,6 +128,31 @@ export async function destroyInstanceFlow(ctx: FlowContext, instance: Instance):
   }
   await ctx.prompter.notify('info', `Instance ${name} destroyed.`);
   return true;
+}
+
+/**
+ * Destroying cannot be undone, so Enter alone never does it. A running (or starting) instance asks
+ * for its name typed, as GitHub does for deleting a repository; any other gets a pick whose first,
+ * highlighted answer keeps it.
+ */
+async function confirmDestroy(ctx: FlowContext, instance: Instance): Promise<boolean> {
+  const name = instanceName(instance);
+  const what = `${instance.gpu_name} ×${instance.num_gpus} at ${formatPrice(instance.dph_total)}`;
+  const consequence = `Its disk and all data on it are deleted; this cannot be undone. Billing for it stops.${ctx.simulated ? ' (Simulated: no money is spent.)' : ''}`;
+  if (isRunning(instance) || isTransitional(instance)) {
+    const expected = instance.label?.trim() || String(instance.id);
+    const typed = await ctx.prompter.input({
+      title: `Destroy instance ${name}? It is ${instance.actual_status ?? 'starting'}: ${what}`,
+      prompt: `${consequence} Type ${expected} to destroy it; Escape keeps it.`,
+      placeholder: expected,
+      validate: (value) => (value.trim() === expected ? undefined : `Type ${expected} exactly to destroy it, or press Escape to keep it.`),
+    });
+    return typeof typed === 'string' && typed.trim() === expected;
+  }
+  const keep = { label: 'Keep it', description: 'destroy nothing' };
+  const destroy = { label: `Destroy ${name}`, description: `${describeStatus(instance)} · ${what}`, detail: consequence };
+  const picked = await ctx.prompter.pick([keep, destroy], { title: `Destroy instance ${name}?`, placeholder: consequence });
+  return picked === destroy;
 }
 
 /** Copies `ssh -p PORT root@HOST` (direct when the machine maps port 22, else Vast's proxy). */
@@ -263,11 +282,8 @@ export async function showLogsFlow(ctx: FlowContext, instance: Instance): Promis
   try {
     const text = await runWithProgress(ctx, `Fetching the log of instance ${name}`, (_progress, signal) => ctx.client.instanceLogs(instance.id, { tail: 1000, signal }));
     if (text === CANCELLED) return false;
-    if (!text.trim()) {
-      await ctx.prompter.notify('info', `The log of instance ${name} is empty.`);
-      return true;
-    }
-    await ctx.workbench.openDocument(text, 'log');
+    const shown = text.trim() ? text : `(The log of instance ${name} is empty: its container has written nothing yet.)\n`;
+    await ctx.workbench.showInstanceLogs(instance.id, name, shown);
     return true;
   } catch (error) {
     await reportError(ctx, error, `Show the log of instance ${name}`);

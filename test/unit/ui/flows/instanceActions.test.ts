@@ -30,20 +30,29 @@ describe('instance actions', () => {
   const writes = () => h.sim.log.entries().filter((e) => ['manage', 'reboot', 'destroy'].includes(e.endpoint!)).length;
 
   describe('destroy', () => {
-    it('asks in a modal naming label, id and price; declining destroys nothing', async () => {
+    it('a running instance: Enter alone does nothing, the name must be typed; Escape destroys nothing', async () => {
       const instance = await withInstance();
-      h.prompter.confirmWith(false);
+      h.prompter.type('', { title: new RegExp(`^Destroy instance train \\(${instance.id}\\)\\? It is running: ${instance.gpu_name} ×1 at \\$0\\.42/h$`) });
+      h.prompter.escape();
       assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), false);
-      const confirm = h.prompter.prompts[0];
-      assert.equal(confirm.message, `Destroy instance train (${instance.id}), ${instance.gpu_name} ×${instance.num_gpus} at $${instance.dph_total.toFixed(2)}/h?`);
-      assert.equal(
-        confirm.detail,
-        'Its disk and all data on it are deleted, and this cannot be undone. Billing for it stops.\n(simulated: no money is spent)',
-      );
-      assert.equal(confirm.confirmLabel, 'Destroy');
+      const prompt = h.prompter.prompts[0];
+      assert.equal(prompt.kind, 'input');
+      assert.match(prompt.prompt!, /all data on it are deleted; this cannot be undone\. Billing for it stops\. \(Simulated: no money is spent\.\) Type train to destroy it/);
+      assert.deepEqual(prompt.validation, ['Type train exactly to destroy it, or press Escape to keep it.']);
       assert.ok(h.sim.instances.has(instance.id));
       assert.equal(writes(), 0);
       assert.deepEqual(h.prompter.notifications, []);
+    });
+
+    it('a stopped instance: a pick whose first answer keeps it', async () => {
+      const instance = await withInstance({ status: 'stopped' });
+      h.prompter.choose('Keep it', { title: `Destroy instance train (${instance.id})?` });
+      assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), false);
+      assert.deepEqual(h.prompter.prompts[0].items, ['Keep it', `Destroy train (${instance.id})`]);
+      assert.ok(h.sim.instances.has(instance.id));
+      h.prompter.choose(/^Destroy/).onNotice('info', /destroyed\.$/);
+      assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), true);
+      assert.equal(h.sim.instances.has(instance.id), false);
     });
 
     it('destroys after confirmation, removes its SSH config entry, and reports', async () => {
@@ -51,7 +60,7 @@ describe('instance actions', () => {
       // Connect first so there is an SSH entry to clean up.
       assert.equal(await h.flow(connectRemoteSshFlow(h.ctx, instance)), true);
       assert.match(fs.readFileSync(h.sshConfigFile, 'utf8'), new RegExp(`Host vast-${instance.id}`));
-      h.prompter.confirmWith(true).onNotice('info', new RegExp(`^Instance train \\(${instance.id}\\) destroyed\\.$`));
+      h.prompter.type('train').onNotice('info', new RegExp(`^Instance train \\(${instance.id}\\) destroyed\\.$`));
       assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), true);
       assert.equal(h.sim.instances.has(instance.id), false);
       assert.equal(fs.readFileSync(h.sshConfigFile, 'utf8'), '');
@@ -61,7 +70,7 @@ describe('instance actions', () => {
     it('a failure is an error message, with the detail in the log', async () => {
       const instance = await withInstance();
       await h.run(h.client.destroyInstance(instance.id)); // gone by the time the person confirms
-      h.prompter.confirmWith(true).onNotice('error', new RegExp(`^Destroy instance train \\(${instance.id}\\) failed: `));
+      h.prompter.type('train').onNotice('error', new RegExp(`^Destroy instance train \\(${instance.id}\\) failed: `));
       assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), false);
       assert.ok(h.logs.some((l) => /failed \[not-found\].*status=404/.test(l)));
     });
@@ -223,12 +232,14 @@ describe('instance actions', () => {
       assert.deepEqual(h.workbench.opened, []);
     });
 
-    it('shows the log in an editor', async () => {
+    it('shows the log in the read-only logs editor, named after the instance', async () => {
       const instance = await withInstance();
       assert.equal(await h.flow(showLogsFlow(h.ctx, instance)), true);
-      assert.equal(h.workbench.documents.length, 1);
-      assert.equal(h.workbench.documents[0].language, 'log');
-      assert.ok(h.workbench.documents[0].content.length > 0);
+      assert.equal(h.workbench.documents.length, 0, 'no Untitled document');
+      assert.equal(h.workbench.logs.length, 1);
+      assert.equal(h.workbench.logs[0].instanceId, instance.id);
+      assert.equal(h.workbench.logs[0].name, `train (${instance.id})`);
+      assert.ok(h.workbench.logs[0].text.length > 0);
       assert.equal(h.prompter.progress[0].title, `Fetching the log of instance train (${instance.id})`);
     });
   });
