@@ -1,6 +1,6 @@
-import type { BudgetIdentity, BudgetRegistry } from '../api/budgetRegistry';
+import type { BudgetIdentity, BudgetRegistry, BudgetRequest } from '../api/budgetRegistry';
 import type { RateLimitGates } from '../api/rateLimitGates';
-import { systemClock, type Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
 import type { Disposable } from '../util/emitter';
 import { BudgetCoordination } from './budgetCoordination';
 
@@ -37,9 +37,8 @@ export function configureCoordination(changes: Partial<CoordinationSettings>): v
 export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposable {
   if (installed.has(registry)) return { dispose: () => undefined };
   installed.add(registry);
-  const hook = registry.onBudgetCreated((budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request?: { clock?: Clock; share?: boolean }) => {
-    if (!settings.enabled || request?.share === false) return;
-    if (request?.clock !== undefined && request.clock !== systemClock) return;
+  const hook = registry.onBudgetCreated((budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request: BudgetRequest) => {
+    if (!settings.enabled || request.shareAcrossProcesses === false || request.clock !== systemClock) return;
     coordinated.set(budget, new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, dir: settings.dir }));
   });
   return {
