@@ -59,7 +59,7 @@ describe('SSH keys over HTTP (account and instance keys)', () => {
         method: 'POST',
         headers: { Authorization: `Bearer ${h.sim.apiKey}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ ssh_key: FAKE_PRIVATE_KEY }),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }))),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { msg: string } }))),
     );
     assert.equal(response.status, 400);
     assert.match(response.body.msg, /PRIVATE key/);
