@@ -4,6 +4,7 @@ import { Emitter } from '../util/emitter';
 import { sleep } from '../util/sleep';
 import { timeoutSignal } from '../util/timeoutSignal';
 import type { EndpointClass } from '../vast/endpoints';
+import { parsePublicKey } from '../vast/sshPublicKey';
 import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { BodyTooLargeError, readBoundedText } from './boundedBody';
@@ -13,6 +14,7 @@ import { processBudgets, type BudgetRegistry } from './budgetRegistry';
 import { FileLimitMemory } from './fileLimitMemory';
 import type { LimitMemoryStore } from './limitMemory';
 import type { RateLimitGates } from './rateLimitGates';
+import { parseInstance, parseInstances, parseOffers, parseUser, type FieldDrop } from './wireSchemas';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
 
@@ -36,6 +38,12 @@ export interface VastClientOptions {
    * network jitter can bring two requests sent exactly one interval apart closer together.
    */
   spacingMarginMs?: number;
+  /**
+   * Share this key's budget and instance poll with the other processes on this machine (VS Code
+   * windows, scripts) when the process has cross-process sharing on (dist/core.js and the extension
+   * do). Default true; false keeps a budget of its own, decided by the first client of that budget.
+   */
+  shareBudget?: boolean;
   /** How long identical searches are answered from memory (default 90 s). */
   searchCacheTtlMs?: number;
   backoff?: BackoffPolicy;
@@ -80,6 +88,22 @@ export interface CreatedInstance {
   instanceApiKey?: string;
 }
 
+/** A key on the account (`GET /api/v0/ssh/`). */
+export interface AccountSshKey {
+  id: number;
+  /** The public key line as Vast stores it. */
+  publicKey: string;
+  createdAt?: string;
+}
+
+/** A key an instance accepts (`GET /api/v0/instances/{id}/ssh/`). */
+export interface InstanceSshKey {
+  id?: number;
+  publicKey: string;
+  /** 'account' when it came with the account at creation, 'attached' when attached since (when Vast says). */
+  source?: string;
+}
+
 export type BatchSearchOutcome = { result: SearchResult; error?: undefined } | { result?: undefined; error: VastApiError };
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -98,6 +122,16 @@ export class VastClient {
   private readonly staleServed = new Emitter<{ ageMs: number; reason?: string }>();
   /** A search was answered with stale data because Vast could not answer (the status bar shows it). */
   readonly onDidServeStale = this.staleServed.event;
+  private readonly fieldDrops = new Emitter<FieldDrop>();
+  /** A field (or row) Vast sent in a form the client could not use, once per kind of field: for the log. */
+  readonly onDidDropField = this.fieldDrops.event;
+  private readonly reportedDrops = new Set<string>();
+  private readonly noteDrop = (drop: FieldDrop) => {
+    const key = `${drop.kind}.${drop.field}`;
+    if (this.reportedDrops.has(key)) return;
+    this.reportedDrops.add(key);
+    this.fieldDrops.fire(drop);
+  };
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly searches: SearchCache;
@@ -113,7 +147,14 @@ export class VastClient {
     const maxWaitMs = options.maxWaitMs ?? 120_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     const memory = options.limitMemory === undefined ? defaultLimitMemory(this.baseUrl) : (options.limitMemory ?? undefined);
-    this.rateLimits = (options.budgets ?? processBudgets).budgetFor({ origin: this.baseUrl, apiKey: options.apiKey, clock: this.clock, maxWaitMs, memory });
+    this.rateLimits = (options.budgets ?? processBudgets).budgetFor({
+      origin: this.baseUrl,
+      apiKey: options.apiKey,
+      clock: this.clock,
+      maxWaitMs,
+      memory,
+      shareAcrossProcesses: options.shareBudget,
+    });
     this.membership = this.rateLimits.join({ intervalsMs: options.intervalsMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
     this.maxPages = options.maxPages ?? 400;
@@ -142,8 +183,8 @@ export class VastClient {
       searchKey(body),
       async ({ failFast, signal }) => {
         const response = await this.call<{ offers?: unknown }>({ endpoint: 'search', method: 'POST', path: '/api/v0/bundles/', body, signal, failFast });
-        if (!Array.isArray(response.offers)) throw invalidResponse('search offers', 'no "offers" list');
-        return response.offers as Offer[];
+        if (!isRecord(response) || !Array.isArray(response.offers)) throw invalidResponse('search offers', 'no "offers" list');
+        return parseOffers(response.offers, this.noteDrop);
       },
       options,
     );
@@ -185,7 +226,7 @@ export class VastClient {
       const response = await this.call<Partial<InstancesPage>>({ endpoint: 'instances', method: 'GET', path: '/api/v1/instances/', query, signal: options.signal });
       if (!isRecord(response)) throw invalidResponse('list instances', 'not an object');
       if (response.instances != null && !Array.isArray(response.instances)) throw invalidResponse('list instances', '"instances" is not a list');
-      instances.push(...(response.instances ?? []));
+      instances.push(...parseInstances(response.instances ?? [], this.noteDrop));
       const next: unknown = response.next_token ?? null;
       if (next === null || next === '') return instances;
       if (typeof next !== 'string' || next.length > 4096) throw invalidResponse('list instances', 'the page token is not a short string');
@@ -198,28 +239,30 @@ export class VastClient {
 
   /** The deprecated v0 list, for servers that lack v1. */
   async listInstancesLegacy(options: { signal?: AbortSignal } = {}): Promise<Instance[]> {
-    const response = await this.call<{ instances?: Instance[] | null }>({
+    const response = await this.call<{ instances?: unknown }>({
       endpoint: 'instancesLegacy',
       method: 'GET',
       path: '/api/v0/instances/',
       query: { owner: 'me' },
       signal: options.signal,
     });
-    return response.instances ?? [];
+    if (!isRecord(response)) throw invalidResponse('list instances', 'not an object');
+    return parseInstances(response.instances ?? [], this.noteDrop);
   }
 
   /** One instance, or null when it does not exist (any more). */
   async showInstance(id: number, options: { signal?: AbortSignal } = {}): Promise<Instance | null> {
     try {
       // Vast's quirk: a plural key wrapping one object, null for an unknown id.
-      const response = await this.call<{ instances?: Instance | null }>({
+      const response = await this.call<{ instances?: unknown }>({
         endpoint: 'instance',
         method: 'GET',
         path: `/api/v0/instances/${instanceId(id)}/`,
         query: { owner: 'me' },
         signal: options.signal,
       });
-      return response.instances ?? null;
+      if (!isRecord(response) || response.instances == null) return null;
+      return parseInstance(response.instances, this.noteDrop) ?? null;
     } catch (error) {
       if (isVastApiError(error, 'not-found')) return null;
       throw error;
@@ -239,12 +282,13 @@ export class VastClient {
       body,
       signal,
     });
-    if (typeof response.new_contract !== 'number') {
+    if (!isRecord(response) || !Number.isSafeInteger(response.new_contract) || (response.new_contract as number) <= 0) {
       throw new VastApiError('outcome-unknown', 'Vast.ai accepted the create request but did not say which instance it made; check the instance list.', {
         endpoint: 'create',
       });
     }
-    return { instanceId: response.new_contract, instanceApiKey: response.instance_api_key };
+    const instanceApiKey = typeof response.instance_api_key === 'string' ? response.instance_api_key : undefined;
+    return { instanceId: response.new_contract as number, instanceApiKey };
   }
 
   startInstance(id: number, signal?: AbortSignal): Promise<void> {
@@ -269,9 +313,44 @@ export class VastClient {
   }
 
   async currentUser(options: { signal?: AbortSignal } = {}): Promise<User> {
-    const user = await this.call<User>({ endpoint: 'user', method: 'GET', path: '/api/v0/users/current/', signal: options.signal });
-    if (typeof user !== 'object' || user === null || typeof user.id !== 'number') throw invalidResponse('current user', 'no user id');
+    const response = await this.call<unknown>({ endpoint: 'user', method: 'GET', path: '/api/v0/users/current/', signal: options.signal });
+    const user = parseUser(response, this.noteDrop);
+    if (!user) throw invalidResponse('current user', 'no user id');
     return user;
+  }
+
+  /** The account's SSH keys. Rows without a usable key are skipped. */
+  async listAccountSshKeys(options: { signal?: AbortSignal } = {}): Promise<AccountSshKey[]> {
+    const response = await this.call<unknown>({ endpoint: 'sshKeys', method: 'GET', path: '/api/v0/ssh/', signal: options.signal });
+    return keyRows(response, 'list account SSH keys').flatMap((row) => {
+      const publicKey = keyText(row);
+      if (typeof row.id !== 'number' || publicKey === undefined) return [];
+      return [{ id: row.id, publicKey, createdAt: typeof row.created_at === 'string' ? row.created_at : undefined }];
+    });
+  }
+
+  /** Adds one public key line to the account; anything else (a private key above all) is refused before sending. */
+  async addAccountSshKey(publicKey: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyAdd', method: 'POST', path: '/api/v0/ssh/', body: { ssh_key: checkedPublicKey(publicKey) }, signal });
+  }
+
+  async removeAccountSshKey(keyId: number, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyRemove', method: 'DELETE', path: `/api/v0/ssh/${positiveId(keyId, 'SSH key id')}/`, body: {}, signal });
+  }
+
+  /** The keys instance `id` accepts. */
+  async listInstanceSshKeys(id: number, options: { signal?: AbortSignal } = {}): Promise<InstanceSshKey[]> {
+    const response = await this.call<unknown>({ endpoint: 'instanceSshKeys', method: 'GET', path: `/api/v0/instances/${instanceId(id)}/ssh/`, signal: options.signal });
+    return keyRows(response, 'list instance SSH keys').flatMap((row) => {
+      const publicKey = keyText(row);
+      if (publicKey === undefined) return [];
+      return [{ id: typeof row.id === 'number' ? row.id : undefined, publicKey, source: typeof row.source === 'string' ? row.source : undefined }];
+    });
+  }
+
+  /** Lets the key log in to instance `id` from now on (no restart needed on Docker instances). */
+  async attachSshKey(id: number, publicKey: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyAttach', method: 'POST', path: `/api/v0/instances/${instanceId(id)}/ssh/`, body: { ssh_key: checkedPublicKey(publicKey) }, signal });
   }
 
   /**
@@ -299,6 +378,7 @@ export class VastClient {
   dispose(): void {
     this.requestEvents.dispose();
     this.staleServed.dispose();
+    this.fieldDrops.dispose();
     // The gates are shared with every client on this key: leave them, take back our options.
     this.membership.dispose();
   }
@@ -338,6 +418,26 @@ function createBody(options: CreateInstanceOptions): CreateInstanceBody {
   if (options.env && Object.keys(options.env).length > 0) body.env = options.env;
   if (options.bidPrice !== undefined) body.price = options.bidPrice;
   return body;
+}
+
+function checkedPublicKey(text: string): string {
+  const parsed = parsePublicKey(text);
+  if (!parsed.ok) throw new VastApiError('invalid-input', `Not uploaded: ${parsed.reason}.`);
+  return parsed.key.line;
+}
+
+/** The rows of an SSH key answer: a bare array, or one wrapped in `ssh_keys` / `keys`. */
+function keyRows(response: unknown, what: string): Array<Record<string, unknown>> {
+  const wrapped = response as { ssh_keys?: unknown; keys?: unknown } | null;
+  const rows = Array.isArray(response) ? response : wrapped?.ssh_keys ?? wrapped?.keys;
+  if (!Array.isArray(rows)) throw invalidResponse(what, 'no list of keys');
+  return rows.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object');
+}
+
+/** Vast's field naming differs across its docs: `public_key`, `key` or `ssh_key`. */
+function keyText(row: Record<string, unknown>): string | undefined {
+  const text = [row.public_key, row.key, row.ssh_key].find((value) => typeof value === 'string');
+  return typeof text === 'string' ? text : undefined;
 }
 
 function checkBaseUrl(raw: string): string {

@@ -8,7 +8,7 @@ import type { Instance, User } from '../vast/types';
 export function summarizeAccount(user: User | undefined, instances: Iterable<Instance>): string {
   const perHour = burnPerHour(instances);
   const parts = [`$${perHour.toFixed(2)}/h`];
-  if (user && Number.isFinite(user.credit)) {
+  if (user && typeof user.credit === 'number' && Number.isFinite(user.credit)) {
     parts.push(`$${user.credit.toFixed(2)} credit`);
     if (perHour > 0) parts.push(`~${formatRunway(user.credit / perHour)} left`);
   }

@@ -201,7 +201,7 @@ function lookOf(instance: Instance): Look {
 /** What it costs per hour now: a stopped (or frozen) instance pays only for its storage. */
 function currentPrice(instance: Instance, look: Look): number {
   if (look.state === 'stopped' && typeof instance.storage_total_cost === 'number') return instance.storage_total_cost;
-  return instance.dph_total;
+  return instance.dph_total ?? Number.NaN; // unknown: shown as "$?/h"
 }
 
 function priceText(instance: Instance, look: Look): string {
@@ -222,7 +222,7 @@ function uptimeMs(instance: Instance, now: number, polledAt = now): number | und
 }
 
 function gpuShort(instance: Instance): string {
-  return `${instance.gpu_name}${instance.num_gpus > 1 ? ` ×${instance.num_gpus}` : ''}`;
+  return `${instance.gpu_name ?? 'unknown GPU'}${(instance.num_gpus ?? 0) > 1 ? ` ×${instance.num_gpus}` : ''}`;
 }
 
 /** Vast reports `gpu_util` in percent (the CLI's "Util. %"). */
@@ -237,7 +237,7 @@ function gpuLong(instance: Instance): string {
   const usage = [percent(instance.gpu_util) && `${percent(instance.gpu_util)} busy`, typeof instance.gpu_temp === 'number' ? `${Math.round(instance.gpu_temp)} °C` : undefined]
     .filter(Boolean)
     .join(', ');
-  return `${instance.num_gpus} × ${escapeMarkdown(instance.gpu_name)}${memory}${usage ? ` · ${usage}` : ''}`;
+  return `${instance.num_gpus ?? '?'} × ${escapeMarkdown(instance.gpu_name ?? 'unknown GPU')}${memory}${usage ? ` · ${usage}` : ''}`;
 }
 
 function cpuText(instance: Instance): string | undefined {
@@ -260,7 +260,7 @@ function usageOf(used: unknown, total: unknown): string | undefined {
 }
 
 /** MB, as Vast reports host RAM, to GB the way `formatGb` counts (1024). */
-function gb(megabytes: number): number | undefined {
+function gb(megabytes: number | null): number | undefined {
   return megabytes ? megabytes / 1024 : undefined;
 }
 

@@ -83,7 +83,7 @@ export class InstanceTreeModel {
       else if (!sameRow(before, row)) {
         changed.push(id);
         // Anything the order, the groups or the filter reads: recompute the structure.
-        if (before.group !== row.group || before.pricePerHour !== row.pricePerHour || before.label !== row.label || options.filter) reshaped = true;
+        if (before.group !== row.group || !Object.is(before.pricePerHour, row.pricePerHour) || before.label !== row.label || options.filter) reshaped = true;
       }
     }
     this.built = built;
@@ -212,7 +212,7 @@ function comparator(sortBy: SortOrder): (a: InstancePresentation, b: InstancePre
   const byName = (a: InstancePresentation, b: InstancePresentation) => a.label.localeCompare(b.label) || Number(a.id) - Number(b.id);
   switch (sortBy) {
     case 'price':
-      return (a, b) => b.pricePerHour - a.pricePerHour || byName(a, b);
+      return (a, b) => knownPrice(b) - knownPrice(a) || byName(a, b);
     case 'uptime':
       return (a, b) => (b.uptimeMs ?? -1) - (a.uptimeMs ?? -1) || byName(a, b);
     case 'name':
@@ -235,6 +235,11 @@ function sameBadges(row: InstancePresentation, instance: Instance, now: number):
   const badges = rowBadges(instance, now);
   if (badges.length !== row.badges.length) return false;
   return badges.every((badge, i) => badge.text === row.badges[i].text && badge.icon === row.badges[i].icon && badge.tooltip === row.badges[i].tooltip);
+}
+
+/** An unknown price sorts last. */
+function knownPrice(row: InstancePresentation): number {
+  return Number.isFinite(row.pricePerHour) ? row.pricePerHour : -1;
 }
 
 function sameOptions(a: TreeOptions, b: TreeOptions | undefined): boolean {

@@ -21,6 +21,33 @@ const EXTENSION_ID = 'vast-gpu-explorer.vast-gpu-explorer';
 const DISPLAY_NAME = 'Vast.ai GPU Explorer';
 const SCREENSHOTS = path.join(artifactsDir, 'screenshots');
 
+const WIDTHS = [300, 220];
+
+/** Runs `check(width)` at each side bar width and saves `<shot>-<width>.png`; back at 300 px after. */
+async function atBothWidths(page, shot, check) {
+  try {
+    for (const width of WIDTHS) {
+      await wb.setSidebarWidth(page, width);
+      await page.waitForTimeout(300);
+      await check(width);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${shot}-${width}.png`) });
+    }
+  } finally {
+    await wb.setSidebarWidth(page, 300).catch(() => {});
+  }
+}
+
+/** The visible text of an instance's row, logged so a failing assertion can be read. */
+async function rowText(page, label) {
+  const text = await wb.visibleRowText(wb.treeRows(page.locator('.part.sidebar'), label));
+  console.log(`[ui]     row "${label}" reads: ${text}`);
+  return text;
+}
+
+function expectMatch(text, pattern, what) {
+  if (!pattern.test(text)) throw new Error(`${what}: "${text}" does not match ${pattern}`);
+}
+
 const STEPS = [
   {
     name: 'the workbench loads with the workspace folder',
@@ -83,6 +110,22 @@ const STEPS = [
       await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-vm-running'), 'the running icon on train-llama-3');
       await wb.expectVisible(wb.treeRows(sidebar, 'eval-harness').locator('.codicon-error'), 'the failed icon on eval-harness');
       await wb.expectVisible(sidebar.getByText(/Simulator · \$\d+\.\d\d\/h · \$48\.\d\d credit · ~\d+ h left/), 'the summary beside the view title, saying it is the simulator');
+      for (const group of ['Running', 'Stopped', 'Failed']) {
+        await wb.expectVisible(wb.treeRows(sidebar, new RegExp(`^${group}`)).locator('.monaco-tl-twistie.collapsible'), `the collapsible "${group}" group`);
+      }
+      await atBothWidths(page, '05-sidebar-6', async (width) => {
+        const running = await rowText(page, 'train-llama-3');
+        const stopped = await rowText(page, 'sd-webui');
+        const exited = await rowText(page, 'eval-harness');
+        if (width === 300) {
+          expectMatch(running, /^train-llama-3 \d+h \d+m · \$0\.82\/h/, 'uptime and $/h of a running row at 300 px');
+          expectMatch(stopped, /^sd-webui stopped · \$0\.\d+\/h/, 'state word and storage $/h of a stopped row at 300 px');
+          expectMatch(exited, /^eval-harness exited · \$0\.79\/h/, 'state word and $/h of an exited row at 300 px');
+        } else {
+          expectMatch(running, /^train-llama-3 \d+h \d+m/, 'uptime of a running row at 220 px');
+          expectMatch(stopped, /^sd-webui stopped/, 'the state word of a stopped row at 220 px');
+        }
+      });
     },
   },
   {

@@ -140,6 +140,69 @@ async function notificationCenterErrors(page) {
   return page.locator('.notifications-center .notification-list-item:has(.codicon-error)').allInnerTexts();
 }
 
+/**
+ * Drags the sash between the side bar and the editor until the side bar is `width` px wide (VS Code's
+ * default is 300 px; 220 px is a narrow but common choice).
+ */
+async function setSidebarWidth(page, width) {
+  const sidebar = page.locator('.part.sidebar');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const box = await sidebar.boundingBox();
+    if (!box) throw new Error('no side bar to resize');
+    if (Math.abs(box.width - width) <= 1) return;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width - 1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + width - 1 + (width - box.width) / 20, y, { steps: 8 });
+    await page.mouse.move(box.x + width - 1, y, { steps: 2 });
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+  }
+  const box = await sidebar.boundingBox();
+  if (Math.abs(box.width - width) > 2) throw new Error(`the side bar is ${box.width} px wide, not ${width} px`);
+}
+
+/**
+ * The part of a tree row's label and description a person can actually read: characters clipped by
+ * the row's width, or hidden under its ellipsis, are left out. innerText would include them.
+ */
+async function visibleRowText(row) {
+  await expectVisible(row, 'the row to read');
+  return row.first().evaluate((element) => {
+    const container = element.querySelector('.monaco-icon-label-container') || element;
+    const bounds = container.getBoundingClientRect();
+    const clipped = container.scrollWidth > container.clientWidth + 1;
+    const limit = bounds.right - (clipped ? 14 : 0); // the "…" covers the last characters
+    const parts = [];
+    for (const part of container.querySelectorAll('.label-name, .label-description')) {
+      const walker = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+      let text = '';
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.textContent.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0 || rect.right <= limit) text += node.textContent[i];
+          else return [...parts, text].join(' ');
+        }
+      }
+      parts.push(text);
+    }
+    return parts.join(' ');
+  });
+}
+
+/** Hovers `target` and waits for the hover widget (tooltip) to contain `text`; returns its text. */
+async function hoverTooltip(page, target, text) {
+  await expectVisible(target, `the element to hover for "${text}"`);
+  await page.mouse.move(0, 0);
+  await target.first().hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: text });
+  await expectVisible(hover, `a tooltip containing "${text}"`);
+  return hover.first().innerText();
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -162,4 +225,7 @@ module.exports = {
   errorToasts,
   openNotificationCenter,
   notificationCenterErrors,
+  setSidebarWidth,
+  visibleRowText,
+  hoverTooltip,
 };

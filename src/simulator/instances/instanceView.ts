@@ -37,7 +37,7 @@ export function toWireInstance(record: InstanceRecord, now: number): Instance {
     num_gpus: hw.num_gpus,
     gpu_ram: hw.gpu_ram,
     gpu_totalram: hw.gpu_total_ram,
-    gpu_util: usage?.gpuUtil ?? null,
+    gpu_util: usage ? (record.gpuUtil !== undefined ? record.gpuUtil : usage.gpuUtil) : null,
     gpu_temp: usage?.gpuTemp ?? null,
     cpu_name: hw.cpu_name,
     cpu_cores_effective: hw.cpu_cores_effective,
@@ -70,7 +70,7 @@ export function toWireInstance(record: InstanceRecord, now: number): Instance {
     duration: round(remaining, 3),
     time_remaining: `${Math.floor(remaining / 86400)} days`,
     geolocation: hw.geolocation,
-    verification: hw.verification,
+    verification: hw.verification ?? null,
     reliability2: hw.reliability2,
     inet_up: hw.inet_up,
     inet_down: hw.inet_down,
@@ -103,7 +103,8 @@ function portMap(record: InstanceRecord): NonNullable<Instance['ports']> {
 function utilisation(id: number, now: number) {
   const random = Random.for(id, Math.floor(now / 10_000));
   return {
-    gpuUtil: round(random.between(5, 100), 1), // percent, as Vast reports it (the CLI's "Util. %")
+    // Percent, as Vast reports it (the CLI prints it under "Util. %").
+    gpuUtil: round(random.between(5, 100), 1),
     gpuTemp: random.int(38, 82),
     cpuUtil: round(random.between(2, 90), 1),
     memShare: random.between(0.1, 0.7),

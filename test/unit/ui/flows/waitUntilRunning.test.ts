@@ -61,8 +61,8 @@ describe('Wait Until Running flow', () => {
     const { instanceId } = await h.run(h.client.createInstance(offer.id, { image: 'pytorch/pytorch', label: 'bad' }));
     h.prompter.onNotice('error', new RegExp(`^Instance ${instanceId} will not start: its container exited: .*[Ee]rror.* It is billed until you destroy it\\.$`), 'Show Logs');
     assert.equal(await h.flow(waitUntilRunningFlow(h.ctx, instanceId)), undefined);
-    assert.equal(h.workbench.documents.length, 1);
-    assert.equal(h.workbench.documents[0].language, 'log');
+    assert.equal(h.workbench.logs.length, 1, 'the log opens in the logs editor');
+    assert.equal(h.workbench.logs[0].instanceId, instanceId);
     assert.ok(h.logs.some((l) => /failed \[wait never-running\]/.test(l)));
   });
 
