@@ -3,6 +3,14 @@
  * search quota) and the `threshold=N` Vast writes into the body (the endpoint's interval, in seconds).
  */
 
+/**
+ * The longest wait a server may ask for: anything beyond is clamped (a day is already "come back
+ * tomorrow"). Server times are untrusted: `Retry-After: 99999999999999` is past what a Date can hold.
+ */
+export const MAX_SERVER_WAIT_MS = 24 * 3600_000;
+/** The longest endpoint interval a `threshold=` may teach (Vast's are a few seconds). */
+export const MAX_THRESHOLD_MS = 10 * 60_000;
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 // RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 form, and asctime.
@@ -30,11 +38,11 @@ export function parseHttpDate(value: string, now: number): number | undefined {
 export function parseRetryAfter(header: string | null | undefined, now: number, dateHeader?: string | null): number | undefined {
   if (header == null) return undefined;
   const text = header.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) return clampWait(Number(text) * 1000);
   const at = parseHttpDate(text, now);
   if (at === undefined) return undefined;
   const serverNow = dateHeader ? parseHttpDate(dateHeader, now) : undefined;
-  return Math.max(0, at - (serverNow ?? now));
+  return clampWait(at - (serverNow ?? now));
 }
 
 /** The endpoint interval in a 429 body (`... endpoint threshold=2.0`), in ms. */
@@ -42,13 +50,20 @@ export function parseThresholdMs(body: string): number | undefined {
   const m = /threshold\s*=\s*(\d*\.?\d+)/i.exec(body);
   if (!m) return undefined;
   const seconds = Number(m[1]);
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(MAX_THRESHOLD_MS, Math.round(seconds * 1000)) : undefined;
+}
+
+/** A whole number of ms from 0 to MAX_SERVER_WAIT_MS (NaN and negatives are 0). */
+export function clampWait(ms: number): number {
+  if (!(ms > 0)) return 0;
+  return Math.min(MAX_SERVER_WAIT_MS, Math.round(ms));
 }
 
 function utc(year: number, month: string, day: number, h: number, min: number, s: number): number | undefined {
   const monthIndex = MONTHS.indexOf(month.toLowerCase());
-  if (monthIndex < 0) return undefined;
-  return Date.UTC(year, monthIndex, day, h, min, s);
+  if (monthIndex < 0 || day < 1 || day > 31 || h > 23 || min > 59 || s > 60) return undefined;
+  const at = Date.UTC(year, monthIndex, day, h, min, s);
+  return Number.isFinite(at) ? at : undefined;
 }
 
 // RFC 9110: a two-digit year more than 50 years in the future is in the past century.

@@ -6,6 +6,7 @@ import { sleep } from '../util/sleep';
 import { timeoutSignal } from '../util/timeoutSignal';
 import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
 import { fullJitterDelay, type BackoffPolicy } from './backoff';
+import { BodyTooLargeError, readBoundedText } from './boundedBody';
 import { VastApiError, endpointTitle, type VastErrorKind } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
@@ -50,11 +51,13 @@ export interface TransportOptions {
   /** Safety factor on a `threshold=` interval: Vast enforces it at the edge, probabilistically. */
   thresholdMargin: number;
   userAgent: string;
+  /** Answers larger than this are abandoned while streaming, never read whole. */
+  maxBodyBytes: number;
 }
 
 type Exchange =
   | { kind: 'response'; status: number; headers: Response['headers']; text: string }
-  | { kind: 'network'; message: string; timedOut: boolean; reachedServer: boolean };
+  | { kind: 'network'; message: string; timedOut: boolean; reachedServer: boolean; tooLarge?: boolean };
 
 /** Errors where the connection never got as far as delivering the request. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -102,6 +105,13 @@ export class Transport {
         continue;
       }
       consecutive429 = 0;
+
+      if (exchange.kind === 'network' && exchange.tooLarge) {
+        // Asking again would fetch the same oversized answer; a write did reach the server.
+        const detail = `Vast.ai sent an oversized answer for ${endpointTitle(request.endpoint)} (${exchange.message})`;
+        if (!idempotent) throw this.fail(gate, 'outcome-unknown', this.unknownOutcome(request, exchange.message), { request, exchange, attempt });
+        throw this.fail(gate, 'invalid-response', `${detail}.`, { request, exchange, attempt });
+      }
 
       if (exchange.kind === 'network') {
         const safe = idempotent || !exchange.reachedServer;
@@ -177,9 +187,10 @@ export class Transport {
         signal: deadline.signal,
         redirect: 'error', // a redirect could carry the key to another host
       });
-      const text = await response.text();
+      const text = await readBoundedText(response.body, this.options.maxBodyBytes, response.headers.get('content-length'));
       return { kind: 'response', status: response.status, headers: response.headers, text };
     } catch (error) {
+      if (error instanceof BodyTooLargeError) return { kind: 'network', message: error.message, timedOut: false, reachedServer: true, tooLarge: true };
       const code = (error as { code?: string }).code;
       const timedOut = deadline.timedOut();
       const message = timedOut

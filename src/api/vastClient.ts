@@ -6,6 +6,7 @@ import { timeoutSignal } from '../util/timeoutSignal';
 import type { EndpointClass } from '../vast/endpoints';
 import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { BodyTooLargeError, readBoundedText } from './boundedBody';
 import { CLIENT_DEFAULTS } from './clientDefaults';
 import { VastApiError, isVastApiError } from './errors';
 import { buildSearchBody, describeOfferQuery, searchKey, type OfferQuery } from './offerQuery';
@@ -40,6 +41,10 @@ export interface VastClientOptions {
   /** Random source for jitter (tests pass a seeded one). */
   random?: () => number;
   userAgent?: string;
+  /** Answers (and downloaded logs) larger than this are abandoned while streaming (default 32 MB). */
+  maxBodyBytes?: number;
+  /** Pages of one instance list before it counts as endless (default 400, i.e. 10 000 instances). */
+  maxPages?: number;
 }
 
 export interface CreateInstanceOptions {
@@ -85,6 +90,8 @@ export class VastClient {
   private readonly transport: Transport;
   private readonly searches: SearchCache;
   private readonly requestTimeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly maxPages: number;
 
   constructor(options: VastClientOptions) {
     this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_API_URL);
@@ -92,6 +99,8 @@ export class VastClient {
     this.clock = options.clock ?? systemClock;
     const maxWaitMs = options.maxWaitMs ?? 120_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+    this.maxPages = options.maxPages ?? 400;
     this.rateLimits = new RateLimitGates(this.clock, { intervalsMs: options.intervalsMs, maxWaitMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.transport = new Transport({
       baseUrl: this.baseUrl,
@@ -106,6 +115,7 @@ export class VastClient {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       thresholdMargin: 1.05,
       userAgent: options.userAgent ?? 'vast-gpu-explorer',
+      maxBodyBytes: this.maxBodyBytes,
     });
     this.searches = new SearchCache(this.clock, options.searchCacheTtlMs ?? CLIENT_DEFAULTS.searchCacheSeconds * 1000);
   }
@@ -145,21 +155,30 @@ export class VastClient {
     return Object.fromEntries(names.map((name, i) => [name, outcomes[i]])) as Record<K, BatchSearchOutcome>;
   }
 
-  /** Every instance on the account: all pages of `GET /api/v1/instances/`, one gate slot per page. */
+  /**
+   * Every instance on the account: all pages of `GET /api/v1/instances/`, one gate slot per page.
+   * A server that repeats a page token or never stops paging gets an error, not an endless poll.
+   */
   async listInstances(options: { signal?: AbortSignal; statuses?: InstanceStatus[] } = {}): Promise<Instance[]> {
     const instances: Instance[] = [];
+    const seenTokens = new Set<string>();
     let token: string | null = null;
-    for (let page = 0; page < 10_000; page++) {
+    for (let page = 0; page < this.maxPages; page++) {
       const query: Record<string, string> = { limit: '25' };
       if (token !== null) query.after_token = JSON.stringify(token);
       if (options.statuses) query.select_filters = JSON.stringify({ actual_status: { in: options.statuses } });
       const response = await this.call<Partial<InstancesPage>>({ endpoint: 'instances', method: 'GET', path: '/api/v1/instances/', query, signal: options.signal });
+      if (!isRecord(response)) throw invalidResponse('list instances', 'not an object');
       if (response.instances != null && !Array.isArray(response.instances)) throw invalidResponse('list instances', '"instances" is not a list');
       instances.push(...(response.instances ?? []));
-      token = response.next_token ?? null;
-      if (token === null) return instances;
+      const next: unknown = response.next_token ?? null;
+      if (next === null || next === '') return instances;
+      if (typeof next !== 'string' || next.length > 4096) throw invalidResponse('list instances', 'the page token is not a short string');
+      if (seenTokens.has(next)) throw invalidResponse('list instances', `page ${page + 1} repeated an earlier page token`);
+      seenTokens.add(next);
+      token = next;
     }
-    throw invalidResponse('list instances', 'pagination never ended');
+    throw invalidResponse('list instances', `more than ${this.maxPages} pages`);
   }
 
   /** The deprecated v0 list, for servers that lack v1. */
@@ -253,8 +272,9 @@ export class VastClient {
       signal: options.signal,
     });
     if (typeof response.result_url !== 'string') throw invalidResponse('request logs', 'no result_url');
+    const resultUrl = checkResultUrl(response.result_url);
     for (let attempt = 0; attempt < 30; attempt++) {
-      const result = await this.clock.trackIo(fetchText(this.clock, response.result_url, this.requestTimeoutMs, options.signal));
+      const result = await this.clock.trackIo(fetchText(this.clock, resultUrl, this.requestTimeoutMs, this.maxBodyBytes, options.signal));
       if (result.status === 200) return result.text;
       await sleep(this.clock, 500, options.signal);
     }
@@ -314,6 +334,24 @@ function checkBaseUrl(raw: string): string {
   return url.origin;
 }
 
+/** Where Vast says the log is: https only (plain http only for loopback, the simulator), no credentials. */
+function checkResultUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidResponse('request logs', 'result_url is not a URL');
+  }
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) throw invalidResponse('request logs', `result_url must be https, got ${url.protocol.replace(':', '')}`);
+  if (url.username || url.password) throw invalidResponse('request logs', 'result_url carries credentials');
+  return url.toString();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function checkApiKey(key: string): void {
   if (typeof key !== 'string' || key.trim() === '') throw new VastApiError('invalid-input', 'An API key is required.');
   if (/\s/.test(key)) throw new VastApiError('invalid-input', 'The API key contains white space; paste it again without spaces or line breaks.');
@@ -336,13 +374,17 @@ function asVastError(error: unknown, context: string): VastApiError {
   return isVastApiError(error) ? error : new VastApiError('network', `${context}: ${errorMessage(error)}`, { cause: error });
 }
 
-async function fetchText(clock: Clock, url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+async function fetchText(clock: Clock, url: string, timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
   const deadline = timeoutSignal(clock, timeoutMs, signal);
   try {
-    const response = await fetch(url, { signal: deadline.signal });
-    return { status: response.status, text: await response.text() };
+    // No redirects: one could lead from https to plain http, or anywhere.
+    const response = await fetch(url, { signal: deadline.signal, redirect: 'error' });
+    return { status: response.status, text: await readBoundedText(response.body, maxBytes, response.headers.get('content-length')) };
   } catch (error) {
     signal?.throwIfAborted();
+    if (error instanceof BodyTooLargeError) {
+      throw new VastApiError('invalid-response', `The instance log is too large to show (${error.message}).`, { endpoint: 'logs' });
+    }
     throw new VastApiError('network', `Could not download the instance log: ${errorMessage(error)}.`, { endpoint: 'logs', cause: error });
   } finally {
     deadline.dispose();

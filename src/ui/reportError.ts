@@ -1,6 +1,6 @@
 import { endpointTitle, isVastApiError } from '../api/errors';
 import { WaitError } from '../monitor/waitError';
-import { formatDuration, formatUtcTime } from '../util/format';
+import { formatDuration, formatUtcTime, isValidTime } from '../util/format';
 import type { FlowContext } from './flowContext';
 import { errorMessage } from '../util/errorMessage';
 
@@ -60,7 +60,7 @@ export function failureDetail(error: unknown, what: string): string {
       error.status !== undefined && `status=${error.status}`,
       error.code && `code=${error.code}`,
       error.attempts !== undefined && `attempts=${error.attempts}`,
-      error.resumeAt !== undefined && `resumeAt=${new Date(error.resumeAt).toISOString()}`,
+      error.resumeAt !== undefined && `resumeAt=${isValidTime(error.resumeAt) ? new Date(error.resumeAt).toISOString() : error.resumeAt}`,
     ].filter(Boolean);
     return `${what} failed [${error.kind}]: ${error.message}${details.length ? ` (${details.join(', ')})` : ''}`;
   }

@@ -30,6 +30,7 @@ export class FaultRules implements FaultControl {
     if (rule.kind === 'status' && rule.status !== undefined && (rule.status < 500 || rule.status > 599)) {
       throw new RangeError(`fault status must be 5xx, got ${rule.status}`);
     }
+    if (rule.kind === 'respond' && !rule.response) throw new RangeError('a respond fault needs a response');
     if (rule.times !== undefined && !(rule.times >= 1)) throw new RangeError('fault times must be >= 1');
     const remaining = rule.times ?? (rule.untilMs === undefined ? 1 : Infinity);
     const stored: StoredFault = {

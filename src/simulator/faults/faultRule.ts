@@ -9,8 +9,22 @@ import type { EndpointClass } from '../../vast/endpoints';
  * - `slow`: processed and answered normally, `delayMs` later on the clock.
  * - `lost-response`: processed and committed (a create makes the instance), then the socket is
  *   destroyed: the ambiguous failure a client must reconcile rather than blindly resend.
+ * - `respond`: not processed; answers exactly `response` instead (a hostile or broken server:
+ *   odd headers, odd field types, huge or endless bodies).
  */
-export type FaultKind = 'status' | 'reset' | 'hang' | 'malformed-json' | 'slow' | 'lost-response';
+export type FaultKind = 'status' | 'reset' | 'hang' | 'malformed-json' | 'slow' | 'lost-response' | 'respond';
+
+/** For `respond`: the answer to send, verbatim. */
+export interface ScriptedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Sends the body this many times over (default 1): a large answer without a large fixture. */
+  repeat?: number;
+  /** Sends the body without a length and never ends it (until the client hangs up). */
+  endless?: boolean;
+}
 
 export interface FaultRule {
   kind: FaultKind;
@@ -24,6 +38,8 @@ export interface FaultRule {
   status?: number;
   /** For `slow`: delay before answering, in clock ms. Default 10 000. */
   delayMs?: number;
+  /** For `respond`. */
+  response?: ScriptedResponse;
 }
 
 /** A rule as stored: its id and how many hits it has left. */

@@ -5,7 +5,7 @@ import { sleep } from '../../util/sleep';
 import type { KeyRing } from '../auth/keyRing';
 import { errorPage } from '../faults/errorPage';
 import type { FaultRules } from '../faults/faultControl';
-import type { ActiveFault } from '../faults/faultRule';
+import type { ActiveFault, ScriptedResponse } from '../faults/faultRule';
 import type { RateLimiter } from '../limits/rateLimiter';
 import { rateLimitResponse } from '../limits/rejection';
 import type { RequestLog, RequestLogEntry } from '../log/requestLog';
@@ -119,6 +119,11 @@ async function beforeProcessing(
     case 'reset':
       drop(parts, req, meta);
       return false;
+    case 'respond':
+      // Not parked: the client is busy reading (an endless body ends when the client hangs up).
+      await scripted(res, fault.response!, clock.now());
+      record(parts, req, meta, fault.response!.status);
+      return false;
     case 'hang':
       // Parked, so a virtual clock can run the client's timeout while this request waits.
       await clock.parkIo(closed(res));
@@ -182,6 +187,21 @@ function errorResponse(error: unknown): SimResponse {
 function truncated(response: SimResponse): SimResponse {
   const cut = response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2)));
   return { status: 200, contentType: 'application/json', body: cut };
+}
+
+/** Writes a scripted answer; an endless one stays open until the client hangs up. */
+function scripted(res: ServerResponse, response: ScriptedResponse, now: number): Promise<void> {
+  const text = typeof response.body === 'string' ? response.body : response.body === undefined ? '' : JSON.stringify(response.body);
+  const body = text.repeat(Math.max(1, response.repeat ?? 1));
+  if (!response.endless) {
+    writeResponse(res, { status: response.status, contentType: 'application/json', body, headers: response.headers }, now);
+    return Promise.resolve();
+  }
+  res.statusCode = response.status;
+  res.setHeader('Content-Type', 'application/json');
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  res.write(body);
+  return closed(res);
 }
 
 function closed(res: ServerResponse): Promise<void> {

@@ -158,7 +158,8 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
       async function stablePolls(count: number) {
         await start({ instances: Array.from({ length: count }, () => ({ status: 'running' as const })) });
         const subscription = monitor.subscribe();
-        await h.clock.advance(10 * 60_000 - 1); // stop before a poll that could not finish its pages
+        // Three polls (0, 30 s, 60 s) show the rhythm; more only cost time (500 instances are 20 pages a poll).
+        await h.clock.advance(90_000 - 1); // stop before a poll that could not finish its pages
         subscription.dispose();
         const polls = pollStarts().length;
         const requests = h.sim.log.count({ endpoint: 'instances' });
@@ -168,6 +169,7 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
       }
       const small = await stablePolls(1);
       const large = await stablePolls(500);
+      assert.equal(small.polls, 3);
       assert.equal(large.polls, small.polls);
       assert.equal(large.requests, small.requests * 20, '500 instances are 20 pages of 25');
     });
