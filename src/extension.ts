@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { KeyFlowDeps } from './ui/apiKeyFlows';
 import { findCliKey } from './ui/cliKeyImport';
+import { checkKeyWithVast } from './ui/keyCheck';
 import type { FlowContext } from './ui/flowContext';
 import type { Prompter } from './ui/prompter';
 import type { Session } from './ui/session';
-import { VastClient } from './api/vastClient';
 import { systemClock } from './util/clock';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const keyFlowDeps = (): KeyFlowDeps => ({
     prompter,
     store,
-    verify: (key, signal) => new VastClient({ apiKey: key, baseUrl: readSettings().apiUrl, maxRetries: 1 }).currentUser({ signal }),
+    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal),
     findCliKey: () => findCliKey(),
     onKeyChanged: async () => {
       if (readSettings().useSimulator) {

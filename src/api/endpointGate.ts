@@ -1,9 +1,11 @@
 import pThrottle from 'p-throttle';
 import type { Clock } from '../util/clock';
 import { sleep } from '../util/sleep';
-import type { EndpointClass } from '../vast/endpoints';
+import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
 import { formatDuration, formatUtcTime } from '../util/format';
+import { DEFAULT_AIMD, learnedExpired, loweredInterval, raisedInterval, type AimdPolicy } from './aimd';
 import { VastApiError, endpointTitle } from './errors';
+import { localPermits, type GateReport, type LearnedInterval, type SendPermits } from './sendPermits';
 
 export type IntervalSource = 'published' | 'configured' | 'learned';
 
@@ -33,16 +35,32 @@ export interface AcquireOptions {
   front?: boolean;
   /** Fail at once instead of waiting out a cooldown (a caller with a cached answer to serve). */
   failFastWhileCooling?: boolean;
+  /** This caller's cap on a cooldown it will sit out (default: the gate's). */
+  maxWaitMs?: number;
 }
 
 /** Call once the response (or failure) is in. */
 export type Release = () => void;
+
+/** The interval below which the gate never goes: the published figure, or one a client configured. */
+export interface IntervalFloor {
+  ms: number;
+  source: 'published' | 'configured';
+}
+
+/** What a budget keeps across restarts for one endpoint. */
+export interface GateMemory {
+  learned?: LearnedInterval;
+  cooldownUntil?: number;
+  cooldownReason?: string;
+}
 
 interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  maxWaitMs: number;
 }
 
 const RECENT_WINDOW_MS = 10 * 60_000;
@@ -52,28 +70,36 @@ const RECENT_WINDOW_MS = 10 * 60_000;
  * sends; because p-throttle fixes a call's delay when it is enqueued and cannot pause, the gate
  * keeps its own FIFO and hands p-throttle one request at a time. That lets a 429's wait hold back
  * everything queued, lets the interval change after a 429 teaches a new one, and lets a single
- * request be cancelled without disturbing the others.
+ * request be cancelled without disturbing the others. After a cooldown the queue leaves one by one
+ * at the interval in force, never as a herd.
+ *
+ * The interval in force is the floor (published, or the strictest one configured by the clients
+ * sharing this gate) raised by what 429s taught: `threshold=` exactly, otherwise AIMD (see aimd.ts).
  */
 export class EndpointGate {
-  private intervalMs: number;
-  private intervalSource: IntervalSource;
+  private floor: IntervalFloor;
+  private learned?: LearnedInterval;
   private slot: () => Promise<void>;
   private readonly queue: Waiter[] = [];
   private pumping = false;
-  private pumpSleep?: AbortController;
+  private pumpWait?: AbortController;
   private inFlight = 0;
   private cooldownUntil = 0;
   private cooldownReason?: string;
   /** Spacing owed to the last send after the interval changed (a new p-throttle knows no history). */
   private notBefore = 0;
   private lastSentAt?: number;
+  /** When the interval was last raised by a 429: answers to requests sent before it do not raise it again. */
+  private lastRaisedAt = -Infinity;
+  private cleanRun = 0;
   private rateLimitedTotal = 0;
   private recent429: number[] = [];
   private lastError?: { at: number; message: string };
+  private permits: SendPermits = localPermits;
 
   constructor(
     readonly endpoint: EndpointClass,
-    interval: { ms: number; source: IntervalSource },
+    interval: IntervalFloor,
     private readonly clock: Clock,
     /** Waits longer than this are not slept: requests fail fast, saying when to resume. */
     private readonly maxWaitMs: number,
@@ -82,23 +108,26 @@ export class EndpointGate {
      * Added to every interval: requests spaced exactly at the client can arrive closer together at
      * the server (network and event-loop jitter), and Vast measures at arrival.
      */
-    private readonly marginMs = 0,
+    private marginMs = 0,
+    private readonly aimd: AimdPolicy = DEFAULT_AIMD,
+    /** Told everything the gate learns (the budget persists it). */
+    private readonly onLearned: (report: GateReport) => void = () => undefined,
   ) {
-    this.intervalMs = interval.ms;
-    this.intervalSource = interval.source;
-    this.slot = makeSlot(this.spacing(this.intervalMs));
+    this.floor = { ...interval };
+    this.slot = makeSlot(this.spacing(this.floor.ms));
   }
 
   /** Resolves when this request may be sent. */
   acquire(options: AcquireOptions = {}): Promise<Release> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const maxWaitMs = options.maxWaitMs ?? this.maxWaitMs;
     const remaining = this.cooldownUntil - this.clock.now();
-    if (remaining > this.maxWaitMs || (remaining > 0 && options.failFastWhileCooling)) {
+    if (remaining > maxWaitMs || (remaining > 0 && options.failFastWhileCooling)) {
       return Promise.reject(this.cooldownError());
     }
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
+      const waiter: Waiter = { resolve, reject, signal, maxWaitMs };
       if (signal) {
         waiter.onAbort = () => {
           this.remove(waiter);
@@ -114,37 +143,62 @@ export class EndpointGate {
   }
 
   /**
-   * Holds the endpoint back for `ms` (a 429 answer). Requests already queued wait too; a wait past
-   * the cap fails them now, since nobody should sit in a queue for hours.
+   * Holds the endpoint back for `ms` (a 429 answer). Requests already queued wait too; one whose
+   * caller will not wait that long fails now, since nobody should sit in a queue for hours.
    */
   coolDown(ms: number, reason: string): void {
-    const until = this.clock.now() + ms;
-    if (until > this.cooldownUntil) {
-      this.cooldownUntil = until;
-      this.cooldownReason = reason;
+    if (this.extendCooldown(this.clock.now() + ms, reason)) {
+      this.report({ kind: 'rate-limited', cooldownUntil: this.cooldownUntil, reason });
     }
-    if (ms > this.maxWaitMs) {
-      const error = this.cooldownError();
-      for (const waiter of this.queue.splice(0)) this.settle(waiter, () => waiter.reject(error));
-      this.pumpSleep?.abort();
-    }
-    this.onChange();
   }
 
-  /** Raises the interval to one a 429 taught; never lowers it (a 429 can come from other clients on the key). */
+  /** Raises the interval to one `threshold=` taught; never lowers it (a 429 can come from other clients on the key). */
   learnInterval(ms: number): void {
-    if (ms <= this.intervalMs) return;
-    this.intervalMs = ms;
-    this.intervalSource = 'learned';
-    this.slot = makeSlot(this.spacing(ms));
-    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + this.spacing(ms);
-    this.onChange();
+    const now = this.clock.now();
+    if (ms <= this.intervalMs) {
+      this.touchLearned(now);
+      return;
+    }
+    this.setLearned({ ms, how: 'threshold', at: now }, true);
   }
 
-  /** Counts a 429 (for the status bar and the ten-minute tally). */
+  /**
+   * A 429 without a threshold: raise the interval multiplicatively (AIMD). `sentAt` is when the
+   * refused request left: a 429 for a request sent before the last raise says nothing new.
+   */
+  backOff(sentAt: number): void {
+    const now = this.clock.now();
+    if (sentAt < this.lastRaisedAt) return;
+    this.lastRaisedAt = now;
+    const ms = raisedInterval(this.intervalMs, ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
+    if (ms <= this.intervalMs) {
+      this.touchLearned(now);
+      return;
+    }
+    this.setLearned({ ms, how: 'aimd', at: now }, true);
+  }
+
+  /**
+   * What another process (or an earlier run) learned: taken when it is stricter than what this gate
+   * has and not yet a day old. Not reported back to the permits (that would echo).
+   */
+  adoptLearned(learned: LearnedInterval): void {
+    if (learnedExpired(learned.at, this.clock.now(), this.aimd)) return;
+    if (this.learned && learned.ms <= this.learned.ms) return;
+    this.setLearned(learned, false);
+  }
+
+  /** A cooldown another process (or an earlier run) started; not reported back. */
+  adoptCooldown(until: number, reason: string): void {
+    this.extendCooldown(until, reason);
+  }
+
+  /** Counts a 429 (for the status bar, the ten-minute tally, and the clean run). */
   noteRateLimited(): void {
+    const now = this.clock.now();
     this.rateLimitedTotal++;
-    this.recent429.push(this.clock.now());
+    this.recent429.push(now);
+    this.cleanRun = 0;
     this.onChange();
   }
 
@@ -153,23 +207,56 @@ export class EndpointGate {
     this.onChange();
   }
 
+  /** A clean answer. After a run of them, an AIMD-learned interval steps down toward the floor. */
   noteSuccess(): void {
     if (this.lastError) {
       this.lastError = undefined;
       this.onChange();
     }
+    if (this.learned?.how !== 'aimd' || this.learned.ms <= this.floor.ms) return;
+    if (++this.cleanRun < this.aimd.cleanRunLength) return;
+    this.cleanRun = 0;
+    const ms = loweredInterval(this.learned.ms, this.floor.ms, ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
+    this.setLearned(ms > this.floor.ms ? { ...this.learned, ms } : undefined, true);
   }
 
-  /** An interval of 0 means no spacing at all (limits off); only a real interval gets the margin. */
-  private spacing(intervalMs: number): number {
-    return intervalMs > 0 ? intervalMs + this.marginMs : 0;
+  /** The floor changed (a client sharing this gate came or went with its configured interval). */
+  setFloor(floor: IntervalFloor): void {
+    if (floor.ms === this.floor.ms && floor.source === this.floor.source) return;
+    this.floor = { ...floor };
+    this.respace();
   }
 
+  setMargin(marginMs: number): void {
+    if (marginMs === this.marginMs) return;
+    this.marginMs = marginMs;
+    this.respace();
+  }
+
+  /** Where permits come from from now on (see SendPermits). */
+  usePermits(permits: SendPermits): void {
+    this.permits = permits;
+    this.pumpWait?.abort(); // a pending permit from the old source is not waited for
+  }
+
+  /** What is worth remembering across restarts. */
+  memory(): GateMemory {
+    this.forgetIfStale();
+    const cooling = this.cooldownUntil > this.clock.now();
+    return {
+      learned: this.learned ? { ...this.learned } : undefined,
+      cooldownUntil: cooling ? this.cooldownUntil : undefined,
+      cooldownReason: cooling ? this.cooldownReason : undefined,
+    };
+  }
+
+  /** The interval in force, ms. */
   get interval(): number {
     return this.intervalMs;
   }
 
   state(): GateState {
+    this.forgetIfStale();
     const now = this.clock.now();
     this.recent429 = this.recent429.filter((at) => now - at < RECENT_WINDOW_MS);
     const cooling = this.cooldownUntil > now;
@@ -177,7 +264,7 @@ export class EndpointGate {
       endpoint: this.endpoint,
       title: endpointTitle(this.endpoint),
       intervalMs: this.intervalMs,
-      intervalSource: this.intervalSource,
+      intervalSource: this.learned && this.learned.ms > this.floor.ms ? 'learned' : this.floor.source,
       queued: this.queue.length,
       inFlight: this.inFlight,
       cooldownUntil: cooling ? this.cooldownUntil : undefined,
@@ -189,20 +276,88 @@ export class EndpointGate {
     };
   }
 
+  private get intervalMs(): number {
+    return this.learned ? Math.max(this.learned.ms, this.floor.ms) : this.floor.ms;
+  }
+
+  private setLearned(learned: LearnedInterval | undefined, report: boolean): void {
+    this.learned = learned;
+    this.cleanRun = 0;
+    this.respace();
+    if (report) this.report({ kind: 'interval', intervalMs: this.intervalMs, learned: this.learned });
+  }
+
+  private report(report: GateReport): void {
+    this.permits.report(this.endpoint, report);
+    this.onLearned(report);
+  }
+
+  /** Another 429 at or under what was learned: it stays a day from now. */
+  private touchLearned(now: number): void {
+    if (!this.learned) return;
+    this.learned = { ...this.learned, at: now };
+    this.report({ kind: 'interval', intervalMs: this.intervalMs, learned: this.learned });
+  }
+
+  /** A day without a 429: back to the floor. */
+  private forgetIfStale(): void {
+    if (this.learned && learnedExpired(this.learned.at, this.clock.now(), this.aimd)) this.setLearned(undefined, true);
+  }
+
+  private respace(): void {
+    const spacing = this.spacing(this.intervalMs);
+    this.slot = makeSlot(spacing);
+    if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + spacing;
+    this.onChange();
+  }
+
+  private extendCooldown(until: number, reason: string): boolean {
+    const extended = until > this.cooldownUntil;
+    if (extended) {
+      this.cooldownUntil = until;
+      this.cooldownReason = reason;
+    }
+    const remaining = this.cooldownUntil - this.clock.now();
+    const error = this.cooldownError();
+    for (const waiter of [...this.queue]) {
+      if (remaining > waiter.maxWaitMs) {
+        this.queue.splice(this.queue.indexOf(waiter), 1);
+        this.settle(waiter, () => waiter.reject(error));
+      }
+    }
+    if (this.queue.length === 0) this.pumpWait?.abort();
+    this.onChange();
+    return extended;
+  }
+
+  /** An interval of 0 means no spacing at all (limits off); only a real interval gets the margin. */
+  private spacing(intervalMs: number): number {
+    return intervalMs > 0 ? intervalMs + this.marginMs : 0;
+  }
+
+  private held(): number {
+    return Math.max(this.cooldownUntil, this.notBefore) - this.clock.now();
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
-        const holdUntil = Math.max(this.cooldownUntil, this.notBefore);
-        const hold = holdUntil - this.clock.now();
+        this.forgetIfStale();
+        const hold = this.held();
         if (hold > 0) {
-          await this.sleepUnlessEmptied(hold);
+          await this.waitUnlessEmptied((signal) => sleep(this.clock, hold, signal));
           continue;
         }
         await this.slot();
         // A 429 may have arrived while we waited for the slot: its wait applies to this request too.
-        if (Math.max(this.cooldownUntil, this.notBefore) > this.clock.now()) continue;
+        if (this.held() > 0) continue;
+        if (this.permits !== localPermits) {
+          const permits = this.permits;
+          if (!(await this.waitUnlessEmptied((signal) => permits.permit(this.endpoint, signal)))) continue;
+          if (this.held() > 0) continue;
+        }
         const waiter = this.queue.shift();
         if (!waiter) break;
         this.lastSentAt = this.clock.now();
@@ -215,14 +370,18 @@ export class EndpointGate {
     }
   }
 
-  private async sleepUnlessEmptied(ms: number): Promise<void> {
-    this.pumpSleep = new AbortController();
+  /** Runs `wait`, aborting it if the queue empties (or the permit source changes). True if it completed. */
+  private async waitUnlessEmptied(wait: (signal: AbortSignal) => Promise<void>): Promise<boolean> {
+    const controller = new AbortController();
+    this.pumpWait = controller;
     try {
-      await sleep(this.clock, ms, this.pumpSleep.signal);
+      await wait(controller.signal);
+      return true;
     } catch {
-      // Woken early because the queue emptied; the loop re-checks.
+      // Woken early (queue emptied, permit source changed, or the permit failed); the loop re-checks.
+      return false;
     } finally {
-      this.pumpSleep = undefined;
+      if (this.pumpWait === controller) this.pumpWait = undefined;
     }
   }
 
@@ -239,7 +398,7 @@ export class EndpointGate {
   private remove(waiter: Waiter): void {
     const index = this.queue.indexOf(waiter);
     if (index >= 0) this.queue.splice(index, 1);
-    if (this.queue.length === 0) this.pumpSleep?.abort();
+    if (this.queue.length === 0) this.pumpWait?.abort();
     this.onChange();
   }
 

@@ -76,7 +76,12 @@ export class Transport {
     const idempotent = ENDPOINTS[request.endpoint].idempotent;
     let consecutive429 = 0;
     for (let attempt = 1; ; attempt++) {
-      const release = await gate.acquire({ signal: request.signal, front: attempt > 1, failFastWhileCooling: request.failFast });
+      const release = await gate.acquire({
+        signal: request.signal,
+        front: attempt > 1,
+        failFastWhileCooling: request.failFast,
+        maxWaitMs: this.options.maxWaitMs,
+      });
       const started = clock.now();
       let exchange: Exchange;
       try {
@@ -92,6 +97,8 @@ export class Transport {
         consecutive429++;
         const wait = this.rateLimitWait(request.endpoint, exchange, consecutive429);
         gate.noteRateLimited();
+        // No threshold= to learn from: the interval backs off multiplicatively instead (AIMD).
+        if (!wait.threshold) gate.backOff(started);
         gate.coolDown(wait.ms, wait.reason);
         if (wait.ms > this.options.maxWaitMs || !retriesLeft) {
           const resumeAt = clock.now() + wait.ms;
@@ -215,7 +222,7 @@ export class Transport {
       gates.get(endpoint).learnInterval(learned);
       // Doubling when the same request keeps hitting 429s: the threshold alone did not suffice.
       const ms = Math.max(learned * 2 ** (consecutive - 1), penaltyMs);
-      return { ms, reason: `threshold=${threshold / 1000}` };
+      return { ms, reason: `threshold=${threshold / 1000}`, threshold: true };
     }
     return { ms: Math.max(fullJitterDelay(consecutive, backoff, random), penaltyMs), reason: 'backoff' };
   }

@@ -10,7 +10,10 @@ import { BodyTooLargeError, readBoundedText } from './boundedBody';
 import { CLIENT_DEFAULTS } from './clientDefaults';
 import { VastApiError, isVastApiError } from './errors';
 import { buildSearchBody, describeOfferQuery, searchKey, type OfferQuery } from './offerQuery';
-import { RateLimitGates } from './rateLimitGates';
+import { processBudgets, type BudgetRegistry } from './budgetRegistry';
+import { FileLimitMemory } from './fileLimitMemory';
+import type { LimitMemoryStore } from './limitMemory';
+import type { RateLimitGates } from './rateLimitGates';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
 import { errorMessage } from '../util/errorMessage';
@@ -41,6 +44,17 @@ export interface VastClientOptions {
   /** Random source for jitter (tests pass a seeded one). */
   random?: () => number;
   userAgent?: string;
+  /**
+   * Where this client's rate-limit budget comes from (default: the process-wide registry, so every
+   * client on the same host and key shares one set of gates). Tests pass their own.
+   */
+  budgets?: BudgetRegistry;
+  /**
+   * Where learned limits are remembered between runs. Default: a file in the per-user state
+   * directory for real hosts (see FileLimitMemory), nothing for loopback hosts (a local simulator
+   * on a fresh port has nothing worth remembering). `null`: remember nothing.
+   */
+  limitMemory?: LimitMemoryStore | null;
   /** Answers (and downloaded logs) larger than this are abandoned while streaming (default 32 MB). */
   maxBodyBytes?: number;
   /** Pages of one instance list before it counts as endless (default 400, i.e. 10 000 instances). */
@@ -90,6 +104,7 @@ export class VastClient {
   private readonly transport: Transport;
   private readonly searches: SearchCache;
   private readonly requestTimeoutMs: number;
+  private readonly membership: { dispose(): void };
   private readonly maxBodyBytes: number;
   private readonly maxPages: number;
 
@@ -99,9 +114,11 @@ export class VastClient {
     this.clock = options.clock ?? systemClock;
     const maxWaitMs = options.maxWaitMs ?? 120_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    const memory = options.limitMemory === undefined ? defaultLimitMemory(this.baseUrl) : (options.limitMemory ?? undefined);
+    this.rateLimits = (options.budgets ?? processBudgets).budgetFor({ origin: this.baseUrl, apiKey: options.apiKey, clock: this.clock, maxWaitMs, memory });
+    this.membership = this.rateLimits.join({ intervalsMs: options.intervalsMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
     this.maxPages = options.maxPages ?? 400;
-    this.rateLimits = new RateLimitGates(this.clock, { intervalsMs: options.intervalsMs, maxWaitMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       apiKey: options.apiKey,
@@ -284,7 +301,8 @@ export class VastClient {
   dispose(): void {
     this.requestEvents.dispose();
     this.staleServed.dispose();
-    this.rateLimits.dispose();
+    // The gates are shared with every client on this key: leave them, take back our options.
+    this.membership.dispose();
   }
 
   private async manage(id: number, body: Record<string, string>, signal?: AbortSignal): Promise<void> {
@@ -294,6 +312,10 @@ export class VastClient {
   private call<T>(request: ApiRequest): Promise<T> {
     return this.transport.request<T>(request);
   }
+}
+
+function defaultLimitMemory(origin: string): LimitMemoryStore | undefined {
+  return LOOPBACK_HOSTS.test(new URL(origin).hostname) ? undefined : new FileLimitMemory();
 }
 
 function createBody(options: CreateInstanceOptions): CreateInstanceBody {
