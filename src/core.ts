@@ -1,5 +1,13 @@
 // The plain-Node entry (dist/core.js): everything that talks to Vast.ai, usable outside the editor.
 //   const { VastClient, startSimulator } = require('./dist/core.js');
+// Clients here share each key's budget and instance poll with the other processes on the machine
+// (VS Code windows, other scripts); VAST_SHARE_BUDGET=0 or `shareBudget: false` turns that off.
+import { processBudgets } from './api/budgetRegistry';
+import { shareBudgetsAcrossProcesses } from './coordination/processCoordination';
+
+shareBudgetsAcrossProcesses(processBudgets);
+export { configureCoordination } from './coordination/processCoordination';
+export type { CoordinationSettings } from './coordination/processCoordination';
 export { VastClient, DEFAULT_API_URL } from './api/vastClient';
 export type { VastClientOptions, CreateInstanceOptions, CreatedInstance, BatchSearchOutcome } from './api/vastClient';
 export { VastApiError, isVastApiError } from './api/errors';

@@ -18,7 +18,7 @@ export interface BudgetIdentity {
  * coordinator can prove it holds the key (an HMAC over a challenge); it must never be stored,
  * logged or sent.
  */
-export type BudgetCreatedHook = (budget: RateLimitGates, identity: BudgetIdentity, apiKey: string) => void;
+export type BudgetCreatedHook = (budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request: BudgetRequest) => void;
 
 export interface BudgetRequest {
   origin: string;
@@ -28,6 +28,8 @@ export interface BudgetRequest {
   maxWaitMs: number;
   /** Where learned limits are kept; the first client to bring one attaches it. */
   memory?: LimitMemoryStore;
+  /** False: the first client asked that this budget not be shared with other processes. */
+  shareAcrossProcesses?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export class BudgetRegistry {
       if (request.memory) budget.useMemory(request.memory);
       for (const hook of this.hooks) {
         try {
-          hook(budget, { origin: request.origin, fingerprint, id }, request.apiKey);
+          hook(budget, { origin: request.origin, fingerprint, id }, request.apiKey, request);
         } catch {
           // A failing coordinator leaves the budget local.
         }

@@ -38,6 +38,12 @@ export interface VastClientOptions {
    * network jitter can bring two requests sent exactly one interval apart closer together.
    */
   spacingMarginMs?: number;
+  /**
+   * Share this key's budget and instance poll with the other processes on this machine (VS Code
+   * windows, scripts) when the process has cross-process sharing on (dist/core.js and the extension
+   * do). Default true; false keeps a budget of its own, decided by the first client of that budget.
+   */
+  shareBudget?: boolean;
   /** How long identical searches are answered from memory (default 90 s). */
   searchCacheTtlMs?: number;
   backoff?: BackoffPolicy;
@@ -115,7 +121,14 @@ export class VastClient {
     const maxWaitMs = options.maxWaitMs ?? 120_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     const memory = options.limitMemory === undefined ? defaultLimitMemory(this.baseUrl) : (options.limitMemory ?? undefined);
-    this.rateLimits = (options.budgets ?? processBudgets).budgetFor({ origin: this.baseUrl, apiKey: options.apiKey, clock: this.clock, maxWaitMs, memory });
+    this.rateLimits = (options.budgets ?? processBudgets).budgetFor({
+      origin: this.baseUrl,
+      apiKey: options.apiKey,
+      clock: this.clock,
+      maxWaitMs,
+      memory,
+      shareAcrossProcesses: options.shareBudget,
+    });
     this.membership = this.rateLimits.join({ intervalsMs: options.intervalsMs, spacingMarginMs: options.spacingMarginMs ?? 50 });
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
     this.maxPages = options.maxPages ?? 400;

@@ -1,4 +1,5 @@
 import { isVastApiError, type VastErrorKind } from '../api/errors';
+import { sharedInstanceSource } from '../coordination/sharedPolling';
 import { systemClock, type Clock, type TimerHandle } from '../util/clock';
 import { Emitter, type Disposable } from '../util/emitter';
 import { formatDuration } from '../util/format';
@@ -11,7 +12,10 @@ import { errorMessage } from '../util/errorMessage';
 
 /** Where the instance list comes from: `VastClient` in the product (one batched, paginated call). */
 export interface InstanceSource {
-  listInstances(options?: { signal?: AbortSignal }): Promise<Instance[]>;
+  /** `fresh`: an explicit refresh; a source shared with other processes must not answer it from an earlier poll. */
+  listInstances(options?: { signal?: AbortSignal; fresh?: boolean }): Promise<Instance[]>;
+  /** A source shared across processes: another process polled, and this source has news without a request. */
+  onDidPollElsewhere?(listener: () => void): Disposable;
 }
 
 export interface MonitorSnapshot {
@@ -55,6 +59,11 @@ export interface MonitorOptions {
   unknownGraceMs?: number;
   /** How long a waited-for instance may be missing from the list before it counts as not found (default 1 min). */
   missingGraceMs?: number;
+  /**
+   * Share the poll with the other processes on this key (default on, when the client's budget is
+   * shared): one poll per tick for the whole machine, led by one process.
+   */
+  shareBudget?: boolean;
 }
 
 interface Waiter {
@@ -92,16 +101,22 @@ export class InstanceMonitor {
   private readonly lifetime = new AbortController();
   private readonly instancesChanged = new Emitter<MonitorChange>();
   private readonly stateChanged = new Emitter<MonitorSnapshot>();
+  private readonly source: InstanceSource;
+  private readonly sharing?: Disposable;
 
   /** Fires when something visible changed: an instance added, removed, or a visible field. */
   readonly onDidChangeInstances = this.instancesChanged.event;
   /** Fires on every poll and state change (polling, stale, error, next poll): for status displays. */
   readonly onDidChangeState = this.stateChanged.event;
 
-  constructor(
-    private readonly source: InstanceSource,
-    options: MonitorOptions = {},
-  ) {
+  constructor(source: InstanceSource, options: MonitorOptions = {}) {
+    const shared = options.shareBudget === false ? undefined : sharedInstanceSource(source);
+    this.source = shared ?? source;
+    // Another process's poll is this monitor's poll too: take it now (no request) and keep the rhythm.
+    const news = this.source.onDidPollElsewhere?.(() => {
+      if (this.interested && !this.inFlight) void this.poll(false);
+    });
+    if (shared || news) this.sharing = { dispose: () => (news?.dispose(), shared?.dispose()) };
     this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.unknownGraceMs = options.unknownGraceMs ?? 2 * 60_000;
@@ -136,7 +151,7 @@ export class InstanceMonitor {
 
   /** Polls now; a caller during a poll shares it. Works with or without subscribers. */
   refresh(): Promise<MonitorSnapshot> {
-    return this.poll();
+    return this.poll(true);
   }
 
   /** Something is about to change (start, stop, create...): poll quickly again. */
@@ -192,6 +207,7 @@ export class InstanceMonitor {
     this.lifetime.abort(new Error('The instance monitor was closed.'));
     for (const waiter of [...this.waiters]) waiter.finish({ error: this.lifetime.signal.reason });
     this.cancelTimer();
+    this.sharing?.dispose();
     this.instancesChanged.dispose();
     this.stateChanged.dispose();
   }
@@ -212,11 +228,11 @@ export class InstanceMonitor {
     this.scheduleIn(Math.max(0, this.schedule.policy.normalMs - age));
   }
 
-  private poll(): Promise<MonitorSnapshot> {
+  private poll(fresh = false): Promise<MonitorSnapshot> {
     if (this.inFlight) return this.inFlight;
     this.cancelTimer();
     const startedAt = this.clock.now();
-    this.inFlight = this.runPoll(startedAt).finally(() => {
+    this.inFlight = this.runPoll(startedAt, fresh).finally(() => {
       this.inFlight = undefined;
       this.emitState();
     });
@@ -224,10 +240,10 @@ export class InstanceMonitor {
     return this.inFlight;
   }
 
-  private async runPoll(startedAt: number): Promise<MonitorSnapshot> {
+  private async runPoll(startedAt: number, fresh: boolean): Promise<MonitorSnapshot> {
     let nextAt: number;
     try {
-      const list = await this.source.listInstances({ signal: this.lifetime.signal });
+      const list = await this.source.listInstances({ signal: this.lifetime.signal, ...(fresh ? { fresh } : {}) });
       const next = new Map(list.map((instance) => [instance.id, instance] as const));
       const diff = diffInstances(this.instances, next);
       this.instances = next;
