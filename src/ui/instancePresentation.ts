@@ -101,7 +101,7 @@ function tooltipOf(instance: Instance, name: string, look: Look, now: number): s
     ['Status', `${look.word}${instance.status_msg ? ` — ${escapeMarkdown(instance.status_msg)}` : ''}`],
     ['GPU', `${escapeMarkdown(gpuSummary(instance.gpu_name, instance.num_gpus))}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
     ['Price', formatPrice(instance.dph_total)],
-    ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${Math.round(instance.cpu_ram / 1000)} GB` : undefined],
+    ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${instance.cpu_ram != null ? Math.round(instance.cpu_ram / 1000) : '?'} GB` : undefined],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
     ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
     ['Image', instance.image_uuid ? `\`${instance.image_uuid}\`` : undefined],
