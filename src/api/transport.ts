@@ -11,6 +11,7 @@ import { VastApiError } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
 import { decideRetry, type Exchange, type RateLimitLesson, type RetryDecision } from './retryDecision';
+import { errorMessage } from '../util/errorMessage';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -200,7 +201,7 @@ export class Transport {
 
 function describeNetworkError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === 'ECONNRESET') return 'the connection was reset';
   if (code === 'ECONNREFUSED') return 'the connection was refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
