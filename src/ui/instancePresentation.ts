@@ -1,7 +1,8 @@
 import { isTransitional } from '../monitor/instanceStatus';
 import { formatDuration, formatShortDuration, formatUtcTime } from '../util/format';
 import type { Instance } from '../vast/types';
-import { formatGb, formatPrice } from './offerPresentation';
+import { instanceContextValue, type InstanceState } from '../vscode/contributions';
+import { formatGb, formatPrice, gpuSummary } from './offerPresentation';
 import { rowBadges, type RowBadge } from './rowBadges';
 import { isJupyterRuntype, sshEndpoint } from './ssh/sshEndpoint';
 
@@ -36,8 +37,8 @@ export interface InstancePresentation {
   badges: RowBadge[];
 }
 
-/** The groups the UI cares about; `failed` will not run by itself. */
-export type InstanceState = 'running' | 'transitional' | 'stopped' | 'failed' | 'unknown';
+export type { InstanceState };
+/** The groups the view shows; `failed` will not run by itself. */
 export type InstanceGroup = 'running' | 'starting' | 'stopped' | 'failed';
 
 /** What a row needs besides the instance itself. */
@@ -75,17 +76,13 @@ export function presentInstance(instance: Instance, now: number, context: RowCon
   parts.push(gpuShort(instance));
   const badges = rowBadges(instance, now);
   for (const badge of badges) parts.push(badge.icon ? `$(${badge.icon}) ${badge.text}` : badge.text);
-  const flags = [
-    isJupyterRuntype(instance) ? 'jupyter' : undefined,
-    sshEndpoint(instance) ? 'ssh' : undefined,
-  ].filter(Boolean);
   return {
     id: String(instance.id),
     label: context.idSuffix ? `${name} #${context.idSuffix}` : name,
     description: parts.join(' · '),
     icon: look.icon,
     iconColor: look.color,
-    contextValue: ['instance', look.state, ...flags].join('.'),
+    contextValue: instanceContextValue(look.state, { jupyter: isJupyterRuntype(instance), ssh: sshEndpoint(instance) !== undefined }),
     state: look.state,
     group: GROUP_OF[look.state],
     word: look.word,
@@ -222,7 +219,7 @@ function uptimeMs(instance: Instance, now: number, polledAt = now): number | und
 }
 
 function gpuShort(instance: Instance): string {
-  return `${instance.gpu_name ?? 'unknown GPU'}${(instance.num_gpus ?? 0) > 1 ? ` ×${instance.num_gpus}` : ''}`;
+  return gpuSummary(instance.gpu_name, instance.num_gpus);
 }
 
 /** Vast reports `gpu_util` in percent (the CLI's "Util. %"). */

@@ -12,6 +12,9 @@ export interface TreeOptions {
   filter?: InstanceFilter;
 }
 
+/** The settings' defaults (`vastai.instances.*`). */
+export const DEFAULT_TREE_OPTIONS: Readonly<Omit<TreeOptions, 'filter'>> = { groupByState: true, sortBy: 'state' };
+
 /** A group heading: "Running" with "3 · $1.04/h". */
 export interface GroupPresentation {
   group: InstanceGroup;

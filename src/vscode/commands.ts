@@ -4,17 +4,8 @@ import type { FlowContext } from '../ui/flowContext';
 import { batchSearchFlow } from '../ui/flows/batchSearch';
 import { createInstanceFlow } from '../ui/flows/createInstance';
 import { createMultipleFlow } from '../ui/flows/createMultiple';
-import {
-  connectRemoteSshFlow,
-  copySshCommandFlow,
-  destroyInstanceFlow,
-  openJupyterFlow,
-  rebootInstanceFlow,
-  renameInstanceFlow,
-  showLogsFlow,
-  startInstanceFlow,
-  stopInstanceFlow,
-} from '../ui/flows/instanceActions';
+import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
+import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
 import { filterInstancesFlow } from '../ui/flows/filterInstances';
 import { searchOffersFlow } from '../ui/flows/searchOffers';
 import { sortInstancesFlow } from '../ui/flows/sortInstances';
@@ -25,6 +16,8 @@ import { InstanceLogDocuments } from './instanceLogDocuments';
 import type { InstanceTree } from './instanceTree';
 import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
+import { errorMessage } from '../util/errorMessage';
+import { COMMANDS, EXTENSION_ID, WALKTHROUGH_ID, type CommandId } from './contributions';
 
 export interface CommandDeps {
   sessions: SessionManager;
@@ -60,57 +53,56 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const setting = (value: boolean) => () =>
     vscode.workspace.getConfiguration('vastai').update('useSimulator', value, vscode.ConfigurationTarget.Global);
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'vastai.setApiKey': () => setApiKeyFlow(deps.keyFlowDeps()),
-    'vastai.importCliKey': () => importCliKeyFlow(deps.keyFlowDeps()),
-    'vastai.clearApiKey': () => clearApiKeyFlow(deps.keyFlowDeps()),
-    'vastai.useSimulator': setting(true),
-    'vastai.stopSimulator': setting(false),
-    'vastai.refresh': () => tree.refresh(),
-    'vastai.showLog': () => log.show(),
-    'vastai.openWalkthrough': () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', 'vast-gpu-explorer.vast-gpu-explorer#gettingStarted', false),
-    'vastai.filterInstances': async () => {
+  const commands: Record<CommandId, (...args: never[]) => unknown> = {
+    [COMMANDS.setApiKey]: () => setApiKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.importCliKey]: () => importCliKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.clearApiKey]: () => clearApiKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.useSimulator]: setting(true),
+    [COMMANDS.stopSimulator]: setting(false),
+    [COMMANDS.refresh]: () => tree.refresh(),
+    [COMMANDS.showLog]: () => log.show(),
+    [COMMANDS.openWalkthrough]: () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${WALKTHROUGH_ID}`, false),
+    [COMMANDS.filterInstances]: async () => {
       const text = await filterInstancesFlow(deps.prompter(), tree.filterText);
       if (text !== undefined) tree.setFilter(text);
     },
-    'vastai.clearInstanceFilter': () => tree.setFilter(undefined),
-    'vastai.sortInstances': async () => {
-      const config = vscode.workspace.getConfiguration('vastai.instances');
+    [COMMANDS.clearInstanceFilter]: () => tree.setFilter(undefined),
+    [COMMANDS.sortInstances]: async () => {
       const order = await sortInstancesFlow(deps.prompter(), tree.sortOrder);
-      if (order) await config.update('sortBy', order, vscode.ConfigurationTarget.Global);
+      if (order) await vscode.workspace.getConfiguration('vastai.instances').update('sortBy', order, vscode.ConfigurationTarget.Global);
     },
-    'vastai.toggleGrouping': () =>
+    [COMMANDS.toggleGrouping]: () =>
       vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
-    'vastai.searchOffers': flow((ctx) => searchOffersFlow(ctx)),
-    'vastai.batchSearch': flow((ctx) => batchSearchFlow(ctx)),
-    'vastai.createInstance': flow((ctx) => createInstanceFlow(ctx)),
-    'vastai.createMultiple': flow((ctx) => createMultipleFlow(ctx)),
-    'vastai.waitUntilRunning': async (element?: number) => {
+    [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
+    [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
+    [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),
+    [COMMANDS.createMultiple]: flow((ctx) => createMultipleFlow(ctx)),
+    [COMMANDS.waitUntilRunning]: async (element?: number) => {
       const ctx = deps.flowContext();
       if (ctx) await waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
     },
-    'vastai.startInstance': onInstance(startInstanceFlow),
-    'vastai.stopInstance': onInstance(stopInstanceFlow),
-    'vastai.rebootInstance': onInstance(rebootInstanceFlow),
-    'vastai.renameInstance': onInstance(renameInstanceFlow),
-    'vastai.destroyInstance': onInstance(destroyInstanceFlow),
-    'vastai.copySshCommand': onInstance(copySshCommandFlow),
-    'vastai.connectRemoteSsh': onInstance(connectRemoteSshFlow),
-    'vastai.openJupyter': onInstance(openJupyterFlow),
-    'vastai.showInstanceLogs': onInstance(showLogsFlow),
-    'vastai.refreshInstanceLogs': (uri?: vscode.Uri) => {
+    [COMMANDS.startInstance]: onInstance(startInstanceFlow),
+    [COMMANDS.stopInstance]: onInstance(stopInstanceFlow),
+    [COMMANDS.rebootInstance]: onInstance(rebootInstanceFlow),
+    [COMMANDS.renameInstance]: onInstance(renameInstanceFlow),
+    [COMMANDS.destroyInstance]: onInstance(destroyInstanceFlow),
+    [COMMANDS.copySshCommand]: onInstance(copySshCommandFlow),
+    [COMMANDS.connectRemoteSsh]: onInstance(connectRemoteSshFlow),
+    [COMMANDS.openJupyter]: onInstance(openJupyterFlow),
+    [COMMANDS.showInstanceLogs]: onInstance(showLogsFlow),
+    [COMMANDS.refreshInstanceLogs]: (uri?: vscode.Uri) => {
       const id = InstanceLogDocuments.instanceIdOf(uri ?? vscode.window.activeTextEditor?.document.uri);
-      return id !== undefined ? vscode.commands.executeCommand('vastai.showInstanceLogs', id) : undefined;
+      return id !== undefined ? vscode.commands.executeCommand(COMMANDS.showInstanceLogs, id) : undefined;
     },
-    'vastai.simulator.throttleHard': () => {
+    [COMMANDS.simulatorThrottleHard]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;
       simulator.limits.storm(60_000);
       log.warn('Simulator: every request now gets 429 for 60 s.');
       void tree.refresh();
     },
-    'vastai.simulator.fillAccount': () => {
+    [COMMANDS.simulatorFillAccount]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;
       const missing = 45 - simulator.instances.list().length;
@@ -118,7 +110,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       log.info(`Simulator: added ${Math.max(0, missing)} instances in mixed states (45 on the account).`);
       void tree.refresh();
     },
-    'vastai.simulator.clearLimits': () => {
+    [COMMANDS.simulatorClearLimits]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;
       simulator.limits.reset();
@@ -132,7 +124,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return await handler(...args);
       } catch (error) {
         // Flows report their own failures; this catches the unexpected, so nothing fails silently.
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
         void vscode.window.showErrorMessage(`Vast.ai: ${message}`);
       }

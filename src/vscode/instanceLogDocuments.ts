@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 
-export const LOGS_SCHEME = 'vastai-logs';
+import { LOGS_SCHEME } from './contributions';
+
+export { LOGS_SCHEME };
 
 /**
  * Instance logs as read-only documents (`vastai-logs:/<id>/<name> — logs`): nothing to save, no

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { summarizeAccount } from '../ui/accountSummary';
 import { parseInstanceFilter, type InstanceFilter } from '../ui/instanceFilter';
 import { instanceTooltip } from '../ui/instancePresentation';
-import { InstanceTreeModel, isGroupNode, type SortOrder, type TreeNode, type TreeOptions } from '../ui/instanceTreeModel';
+import { DEFAULT_TREE_OPTIONS, InstanceTreeModel, isGroupNode, type SortOrder, type TreeNode, type TreeOptions } from '../ui/instanceTreeModel';
 import type { Session } from '../ui/session';
 import { treeMessage } from '../ui/treeMessage';
 import type { Clock } from '../util/clock';
 import type { Instance } from '../vast/types';
 import type { SessionManager } from './sessionManager';
+import { CONTEXT_KEYS, VIEW_ID } from './contributions';
 
 const ACCOUNT_REFRESH_MS = 5 * 60_000;
 /** Uptimes are shown to the minute: redraw rows this often while the view is visible. */
@@ -40,7 +41,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     private readonly sessions: SessionManager,
     private readonly clock: Clock,
   ) {
-    this.view = vscode.window.createTreeView('vastai.instances', { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
       this.changed,
@@ -53,7 +54,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
         if (event.affectsConfiguration('vastai.instances')) this.update(true);
       }),
     );
-    void vscode.commands.executeCommand('setContext', 'vastai.filtered', false);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.filtered, false);
     this.attach(sessions.current);
   }
 
@@ -127,7 +128,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
   /** Shows only instances matching `text` (undefined or blank clears the filter). */
   setFilter(text: string | undefined): void {
     this.filter = text ? parseInstanceFilter(text) : undefined;
-    void vscode.commands.executeCommand('setContext', 'vastai.filtered', this.filter !== undefined);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.filtered, this.filter !== undefined);
     this.update(true);
   }
 
@@ -149,8 +150,8 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     const config = vscode.workspace.getConfiguration('vastai.instances');
     const sortBy = config.get<string>('sortBy');
     return {
-      groupByState: config.get<boolean>('groupByState') ?? true,
-      sortBy: (['state', 'name', 'price', 'uptime'] as const).includes(sortBy as SortOrder) ? (sortBy as SortOrder) : 'state',
+      groupByState: config.get<boolean>('groupByState') ?? DEFAULT_TREE_OPTIONS.groupByState,
+      sortBy: (['state', 'name', 'price', 'uptime'] as const).includes(sortBy as SortOrder) ? (sortBy as SortOrder) : DEFAULT_TREE_OPTIONS.sortBy,
       filter: this.filter,
     };
   }
@@ -175,7 +176,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
         toDisposable(session.client.rateLimits.onDidChange(() => this.updateMessages(session))),
       );
     }
-    void vscode.commands.executeCommand('setContext', 'vastai.loaded', false);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.loaded, false);
     this.update(true);
     this.updatePolling();
   }
@@ -203,8 +204,8 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     const snapshot = session.monitor.snapshot;
     if (snapshot.polledAt !== this.lastPolledAt) {
       this.lastPolledAt = snapshot.polledAt;
-      void vscode.commands.executeCommand('setContext', 'vastai.loaded', snapshot.polledAt !== undefined);
-      void vscode.commands.executeCommand('setContext', 'vastai.hasInstances', snapshot.instances.size > 0);
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.loaded, snapshot.polledAt !== undefined);
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasInstances, snapshot.instances.size > 0);
       if (this.view.visible) void this.readAccount(session, false);
       this.update();
     } else {
