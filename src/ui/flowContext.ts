@@ -9,6 +9,9 @@ import type { Workbench } from './workbench';
 export interface FlowMemory {
   recentImages(): string[];
   rememberImage(image: string): Promise<void>;
+  /** The filters of the last offer search, to start the next one from (plain JSON, nothing secret). */
+  lastOfferFilters(): unknown;
+  rememberOfferFilters(filters: object): Promise<void>;
 }
 
 /** What every command flow works with. Built by the VS Code layer; built by tests with a scripted prompter. */

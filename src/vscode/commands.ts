@@ -7,7 +7,7 @@ import { createMultipleFlow } from '../ui/flows/createMultiple';
 import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
 import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
 import { filterInstancesFlow } from '../ui/flows/filterInstances';
-import { searchOffersFlow } from '../ui/flows/searchOffers';
+import { quickSearchFlow, searchOffersFlow } from '../ui/flows/searchOffers';
 import { sortInstancesFlow } from '../ui/flows/sortInstances';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
 import type { Prompter } from '../ui/prompter';
@@ -74,6 +74,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     },
     [COMMANDS.toggleGrouping]: () =>
       vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
+    [COMMANDS.quickSearch]: flow((ctx) => quickSearchFlow(ctx)),
     [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
     [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
     [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),

@@ -22,6 +22,7 @@ export const COMMANDS = {
   clearInstanceFilter: 'vastai.clearInstanceFilter',
   sortInstances: 'vastai.sortInstances',
   toggleGrouping: 'vastai.toggleGrouping',
+  quickSearch: 'vastai.quickSearch',
   searchOffers: 'vastai.searchOffers',
   batchSearch: 'vastai.batchSearch',
   createInstance: 'vastai.createInstance',

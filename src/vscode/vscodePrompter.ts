@@ -148,8 +148,10 @@ export class VscodePrompter implements Prompter {
         subscriptions.push(
           quickPick.onDidChangeValue((value) => {
             const typed = value.trim();
-            const listed = base.some((item) => item.source && item.label.toLowerCase() === typed.toLowerCase());
-            const made = typed && !listed ? makeCustom(typed) : undefined;
+            const candidate = typed ? makeCustom(typed) : undefined;
+            // No typed entry when the list already has it (typing "4090" finds RTX 4090 in the list).
+            const listed = base.some((item) => item.source && [typed, candidate?.label].some((l) => l && item.label.toLowerCase() === l.toLowerCase()));
+            const made = listed ? undefined : candidate;
             custom = made ? { ...toQuickItem(made), alwaysShow: true } : undefined;
             render();
           }),

@@ -20,6 +20,13 @@ export class MemoryStub implements FlowMemory {
   async rememberImage(image: string): Promise<void> {
     this.images = [image, ...this.images.filter((i) => i !== image)].slice(0, 8);
   }
+  offerFilters: unknown;
+  lastOfferFilters(): unknown {
+    return this.offerFilters === undefined ? undefined : JSON.parse(JSON.stringify(this.offerFilters));
+  }
+  async rememberOfferFilters(filters: object): Promise<void> {
+    this.offerFilters = JSON.parse(JSON.stringify(filters));
+  }
 }
 
 export interface FlowHarness extends ClientHarness {

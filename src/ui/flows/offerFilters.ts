@@ -1,4 +1,4 @@
-import { normalizeGpuName, REGIONS, type OfferOrder, type OfferQuery } from '../../api/offerQuery';
+import { normalizeGpuName, OFFER_ORDERS, REGIONS, type OfferOrder, type OfferQuery } from '../../api/offerQuery';
 import type { FlowContext } from '../flowContext';
 import type { PickItem } from '../prompter';
 import { inputStep, markPicked, pickStep, type Step } from './common';
@@ -16,6 +16,24 @@ export interface OfferFilters {
 
 export function defaultFilters(): OfferFilters {
   return { order: 'price' };
+}
+
+
+/**
+ * The filters remembered from the last search, checked field by field (globalState is as
+ * untrusted as any file): anything malformed falls back to its default.
+ */
+export function rememberedFilters(saved: unknown): OfferFilters {
+  const filters = defaultFilters();
+  if (!saved || typeof saved !== 'object') return filters;
+  const s = saved as Record<string, unknown>;
+  if (typeof s.gpuName === 'string' && normalizeGpuName(s.gpuName)) filters.gpuName = normalizeGpuName(s.gpuName);
+  if (typeof s.maxDph === 'number' && s.maxDph > 0 && s.maxDph <= 1000) filters.maxDph = s.maxDph;
+  if (typeof s.numGpus === 'number' && Number.isInteger(s.numGpus) && s.numGpus > 0) filters.numGpus = s.numGpus;
+  if (typeof s.minReliability === 'number' && s.minReliability > 0 && s.minReliability <= 1) filters.minReliability = s.minReliability;
+  if (typeof s.region === 'string' && s.region in REGIONS) filters.region = s.region;
+  if (typeof s.order === 'string' && s.order in OFFER_ORDERS) filters.order = s.order as OfferOrder;
+  return filters;
 }
 
 /** Popular models, spelled the way Vast's API spells them, with memory per GPU. */
@@ -51,13 +69,43 @@ export function gpuItems(): GpuItem[] {
   ];
 }
 
-/** A model typed into the pick: the list's spelling when it is one of them, else as typed. */
+/** Catalogue models whose name contains what was typed, ignoring case and spaces ("4090" → RTX 4090). */
+export function catalogueMatches(typed: string): Array<{ name: string; vramGb: number }> {
+  const wanted = compact(typed);
+  if (!wanted) return [];
+  return POPULAR_GPUS.filter((gpu) => compact(gpu.name).includes(wanted));
+}
+
+/**
+ * A model typed into the pick. The catalogue comes first: its spelling when the typing names one
+ * model of it ("4090" is RTX 4090); nothing of its own when it matches several (the list already
+ * shows them); a name searched as typed only when the catalogue has nothing like it.
+ */
 export function customGpuItem(typed: string): GpuItem | undefined {
   const name = normalizeGpuName(typed);
   if (!name) return undefined;
-  const known = POPULAR_GPUS.find((gpu) => gpu.name.toLowerCase() === name.toLowerCase());
+  const exact = POPULAR_GPUS.find((gpu) => compact(gpu.name) === compact(name));
+  const matches = catalogueMatches(name);
+  const known = exact ?? (matches.length === 1 ? matches[0] : undefined);
   if (known) return { label: known.name, description: `${known.vramGb} GB`, gpuName: known.name };
-  return { label: name, description: 'search for this model name (Vast spells names exactly, e.g. "RTX 4090")', gpuName: name };
+  if (matches.length > 1) return undefined;
+  return { label: name, description: 'not in the list: search for this model name as typed (Vast spells names exactly, e.g. "RTX 4090")', gpuName: name };
+}
+
+/** For a name with no offers: catalogue models that look like it ("4090ti" → RTX 4090). */
+export function similarGpuNames(name: string): string[] {
+  const matches = catalogueMatches(name).map((gpu) => gpu.name);
+  if (matches.length) return matches;
+  const numbers = name.match(/\d{2,}/g) ?? [];
+  return POPULAR_GPUS.filter((gpu) => numbers.some((n) => gpu.name.includes(n)) || compact(name).includes(compact(gpu.name))).map((gpu) => gpu.name);
+}
+
+export function isCatalogueGpu(name: string): boolean {
+  return POPULAR_GPUS.some((gpu) => compact(gpu.name) === compact(name));
+}
+
+function compact(text: string): string {
+  return text.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
 export function gpuModelStep(ctx: FlowContext, filters: OfferFilters): Step {
@@ -68,7 +116,7 @@ export function gpuModelStep(ctx: FlowContext, filters: OfferFilters): Step {
       if (filters.gpuName && !items.some((i) => i.gpuName === filters.gpuName)) items.push(customGpuItem(filters.gpuName)!);
       return markPicked(items, (i) => i.gpuName === filters.gpuName);
     },
-    { placeholder: 'GPU model (type another model name to search for it)', custom: customGpuItem, matchOnDescription: true },
+    { placeholder: 'GPU model: pick one, or type a part of its name ("4090")', custom: customGpuItem, matchOnDescription: true },
     (item) => {
       filters.gpuName = item.gpuName;
     },

@@ -5,9 +5,10 @@ import { offerItem, resultsTitle, sourceMarker } from '../offerPresentation';
 import { BACK, type NoticeKind } from '../prompter';
 import { reportError } from '../reportError';
 import { CANCELLED, runSteps, runWithProgress, type Step } from './common';
-import { defaultFilters, filtersQuery, offerFilterSteps, type OfferFilters } from './offerFilters';
+import { filtersQuery, isCatalogueGpu, offerFilterSteps, rememberedFilters, similarGpuNames, type OfferFilters } from './offerFilters';
 
 export const SEARCH_TITLE = 'Search Offers';
+export const QUICK_SEARCH_TITLE = 'Quick Search';
 export const CHANGE_FILTERS = 'Change Filters';
 
 /** What one round after the steps decided: a result, or to go round again from the filters or the last step. */
@@ -50,14 +51,27 @@ export function loosenAdvice(described: string, marker = ''): string {
   return `No offers match ${described}${marker}. Loosen the filters: a higher price limit, fewer GPUs, a lower reliability or any region.`;
 }
 
+/** "No GPU named '4090ti'. Did you mean RTX 4090?" for a typed model with no offers. */
+export function unknownGpuAdvice(name: string, marker = ''): string {
+  const similar = similarGpuNames(name);
+  if (similar.length) return `No GPU named '${name}'${marker}. Did you mean ${similar.slice(0, 3).join(' or ')}?`;
+  return `No offers for a GPU named '${name}'${marker}. Vast spells models exactly, e.g. "RTX 4090": pick one from the list.`;
+}
+
 /**
  * The filter steps, the search (under a cancellable progress notification) and the pick of an
  * offer. Resolves with the offer, or undefined when cancelled or the search failed (reported).
  */
-export async function pickOffer(ctx: FlowContext, filters: OfferFilters = defaultFilters()): Promise<Offer | undefined> {
-  const steps = offerFilterSteps(ctx, filters);
+export async function pickOffer(ctx: FlowContext, options: { quick?: boolean; filters?: OfferFilters } = {}): Promise<Offer | undefined> {
+  // Starts from the last search's filters. Quick Search asks only GPU and price, and leaves the
+  // other filters open (while keeping them remembered for the full search).
+  const remembered = rememberedFilters(ctx.memory.lastOfferFilters());
+  const filters = options.filters ?? (options.quick ? { order: 'price', gpuName: remembered.gpuName, maxDph: remembered.maxDph } : remembered);
+  const all = offerFilterSteps(ctx, filters);
+  const steps = options.quick ? all.slice(0, 2) : all;
   const totalSteps = steps.length + 1;
-  return filterLoop<Offer>(SEARCH_TITLE, steps, { totalSteps }, async () => {
+  return filterLoop<Offer>(options.quick ? QUICK_SEARCH_TITLE : SEARCH_TITLE, steps, { totalSteps }, async () => {
+    await ctx.memory.rememberOfferFilters(options.quick ? { ...remembered, gpuName: filters.gpuName, maxDph: filters.maxDph } : filters);
     const query = filtersQuery(filters, ctx.settings.defaultDiskGb);
     const described = describeOfferQuery(query);
     let result;
@@ -68,7 +82,11 @@ export async function pickOffer(ctx: FlowContext, filters: OfferFilters = defaul
     }
     if (result === CANCELLED) return { done: undefined };
     if (result.source !== 'network') ctx.log(`Search offers: ${described}: ${resultsTitle(result)}`);
-    if (result.offers.length === 0) return nothingMatched(ctx, loosenAdvice(described, sourceMarker(result)));
+    if (result.offers.length === 0) {
+      // A name Vast does not know finds nothing however loose the rest: say that, not "loosen".
+      const unknownName = filters.gpuName !== undefined && !isCatalogueGpu(filters.gpuName);
+      return nothingMatched(ctx, unknownName ? unknownGpuAdvice(filters.gpuName!, sourceMarker(result)) : loosenAdvice(described, sourceMarker(result)));
+    }
     const picked = await ctx.prompter.pick(result.offers.map(offerItem), {
       title: resultsTitle(result),
       step: totalSteps,

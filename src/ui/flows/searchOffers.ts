@@ -12,3 +12,13 @@ export async function searchOffersFlow(ctx: FlowContext): Promise<number | undef
   if (!offer) return undefined;
   return createInstanceFlow(ctx, offer);
 }
+
+/**
+ * Quick Search: two questions (GPU, max $/h), then the cheapest offers, with the rest of the last
+ * search's filters. Picking one continues into Create Instance.
+ */
+export async function quickSearchFlow(ctx: FlowContext): Promise<number | undefined> {
+  const offer = await pickOffer(ctx, { quick: true });
+  if (!offer) return undefined;
+  return createInstanceFlow(ctx, offer);
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { pickOffer } from '../../../../src/ui/flows/offerPicker';
-import { searchOffersFlow } from '../../../../src/ui/flows/searchOffers';
+import { catalogueMatches, customGpuItem, rememberedFilters } from '../../../../src/ui/flows/offerFilters';
+import { quickSearchFlow, searchOffersFlow } from '../../../../src/ui/flows/searchOffers';
 import { startFlowHarness, type FlowHarness, type FlowHarnessOptions } from '../../../support/flowHarness';
 
 describe('Search Offers flow', () => {
@@ -127,7 +128,51 @@ describe('Search Offers flow', () => {
     assert.equal(h.prompter.prompt({ step: 7 }).placeholder, 'RTX 4090 · ≤ $0.50/h · 1 GPU: pick an offer to rent', 'rtx_4090 became the listed RTX 4090');
     h.prompter.chooseTyped('Quantum X1').type('').choose('1 GPU').choose('Any reliability').choose('Any region').choose('Lowest price');
     await h.flow(pickOffer(h.ctx));
-    assert.match(h.prompter.notifications[0].message, /^No offers match Quantum X1 · 1 GPU\. Loosen the filters/);
+    assert.match(h.prompter.notifications[0].message, /^No offers for a GPU named 'Quantum X1'\. Vast spells models exactly, e\.g\. "RTX 4090": pick one from the list\.$/);
+  });
+
+  it('"4090" finds the catalogue\'s RTX 4090; a name with no offers gets "Did you mean", not "loosen the filters"', async () => {
+    await start();
+    h.prompter.chooseTyped('4090').type('').choose('1 GPU').choose('Any reliability').choose('Any region').choose('Lowest price').escape({ step: 7 });
+    await h.flow(pickOffer(h.ctx));
+    assert.equal(h.prompter.prompt({ step: 7 }).placeholder, 'RTX 4090 · 1 GPU: pick an offer to rent');
+    h.prompter.chooseTyped('4090 Ti Super').type('').choose('1 GPU').choose('Any reliability').choose('Any region').choose('Lowest price');
+    h.prompter.onNotice('info', /^No GPU named '4090 Ti Super'\. Did you mean RTX 4090\?$/, 'Change Filters');
+    h.prompter.escape({ step: 1 });
+    await h.flow(pickOffer(h.ctx));
+    assert.deepEqual(h.prompter.notifications.map((n) => n.actions), [['Change Filters']]);
+  });
+
+  it('"A100" names two catalogue models: no typed entry of its own (the list shows both)', async () => {
+    assert.equal(customGpuItem('A100'), undefined);
+    assert.deepEqual(catalogueMatches('a100').map((g) => g.name), ['A100 SXM4', 'A100 PCIE']);
+    assert.equal(customGpuItem('rtx4090')!.gpuName, 'RTX 4090');
+  });
+
+  it('remembers the last filters: the next search starts from them; bad saved values fall back to defaults', async () => {
+    await start();
+    h.prompter.choose('RTX 3090').type('0.5').choose('2 GPUs').choose('99%').choose('Europe').choose('Most reliable').escape({ step: 7 });
+    await h.flow(pickOffer(h.ctx));
+    const preselected = (item: { picked?: boolean }) => item.picked === true; // what Enter takes in the QuickPick
+    h.prompter.choose(preselected, { step: 1 }).enter({ step: 2 }).choose(preselected, { step: 3 }).choose(preselected, { step: 4 });
+    h.prompter.choose(preselected, { step: 5 }).choose(preselected, { step: 6 }).escape({ step: 7 });
+    await h.flow(pickOffer(h.ctx));
+    assert.equal(h.prompter.prompt({ step: 7 }, -1).placeholder, h.prompter.prompt({ step: 7 }).placeholder);
+    assert.equal(h.prompter.prompt({ kind: 'input', step: 2 }, -1).value, '0.5');
+    assert.equal(h.sim.log.count({ endpoint: 'search' }), 1, 'the same query again: answered from the cache');
+    assert.deepEqual(rememberedFilters({ gpuName: 7, maxDph: -1, numGpus: 1.5, region: 'mars', order: 'cheapest' }), { order: 'price' });
+  });
+
+  it('Quick Search asks two questions (GPU, max $/h), then shows the cheapest offers', async () => {
+    await start();
+    h.memory.offerFilters = { gpuName: 'RTX 3090', numGpus: 8, region: 'europe', order: 'reliability' };
+    h.prompter
+      .choose('RTX 4090', { title: 'Quick Search', step: 1, totalSteps: 3 })
+      .type('0.80', { title: 'Quick Search', step: 2, totalSteps: 3 })
+      .escape({ step: 3 });
+    assert.equal(await h.flow(quickSearchFlow(h.ctx)), undefined);
+    assert.equal(h.prompter.prompt({ step: 3 }).placeholder, 'RTX 4090 · ≤ $0.80/h: pick an offer to rent', 'the full search\'s other filters are left open');
+    assert.deepEqual(h.memory.offerFilters, { gpuName: 'RTX 4090', maxDph: 0.8, numGpus: 8, region: 'europe', order: 'reliability' }, 'and kept for it');
   });
 
   it('no offers: says to loosen the filters, and "Change Filters" goes back to the first step', async () => {
