@@ -1,13 +1,15 @@
 import { isVastApiError } from '../../api/errors';
 import type { CreatedInstance, CreateInstanceOptions } from '../../api/vastClient';
-import type { Offer } from '../../vast/types';
+import type { Instance, Offer } from '../../vast/types';
 import type { FlowContext } from '../flowContext';
 import { formatPrice, gpuSummary } from '../offerPresentation';
 import { BACK, type PickItem } from '../prompter';
 import { reportError } from '../reportError';
 import { CANCELLED, inputStep, instanceName, runSteps, runWithProgress, simulatedNote, type Cancelled, type Step } from './common';
 import { pickOffer } from './offerPicker';
-import { waitUntilRunningFlow } from './waitUntilRunning';
+import { SHOW_LOGS, showLogsFlow } from './connect';
+import { announceRunning } from './waitUntilRunning';
+import { WaitError } from '../../monitor/waitError';
 import { errorMessage } from '../../util/errorMessage';
 
 export const CREATE_TITLE = 'Create Instance';
@@ -183,31 +185,48 @@ export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promi
   if (state.onstart) options.onstart = state.onstart;
   const startedAt = ctx.clock.now();
   const known = new Set(ctx.monitor.snapshot.instances.keys());
-  let created: CreatedInstance | Cancelled;
+  const displayName = state.label ? `instance ${state.label}` : 'an instance';
+  // One notification from the request to "running": the create, then the wait, with one Cancel
+  // whose meaning changes once the instance exists (it then stops the waiting, not the instance).
+  let instanceId: number | undefined;
+  let outcome: Instance | Cancelled;
   try {
-    created = await runWithProgress(ctx, `Creating an instance from offer ${chosen.id}${simulatedNote(ctx)}`, (_progress, signal) =>
-      ctx.client.createInstance(chosen.id, options, signal),
-    );
+    outcome = await runWithProgress(ctx, `Creating ${displayName}: ${gpuSummary(chosen.gpu_name, chosen.num_gpus)}${simulatedNote(ctx)}`, async (progress, signal) => {
+      progress.report(`sending the request for offer ${chosen.id}…`);
+      const created: CreatedInstance = await ctx.client.createInstance(chosen.id, options, signal);
+      instanceId = created.instanceId;
+      ctx.log(`Created instance ${instanceId} from offer ${chosen.id} (${image}, ${state.diskGb} GB)`);
+      ctx.monitor.expectChange();
+      void ctx.memory.rememberImage(image).catch((error) => ctx.log(`Could not remember the image ${image}: ${errorMessage(error)}`));
+      const keepsBilling = `Cancel only stops waiting: instance ${instanceId} keeps running and billing.`;
+      progress.report(`created (${instanceId}); waiting for it to run. ${keepsBilling}`);
+      return ctx.monitor.waitUntilRunning(instanceId, { signal, onProgress: (update) => progress.report(`${update.status}. ${keepsBilling}`) });
+    });
   } catch (error) {
-    if (isVastApiError(error, 'outcome-unknown')) ctx.monitor.expectChange();
-    const gone = isVastApiError(error, 'not-found');
-    const action = await reportError(ctx, error, `Create instance from offer ${chosen.id}`, ...(gone ? [SEARCH_AGAIN] : []));
-    if (action === SEARCH_AGAIN) return createInstanceFlow(ctx);
-    return undefined;
+    if (instanceId === undefined) {
+      if (isVastApiError(error, 'outcome-unknown')) ctx.monitor.expectChange();
+      const gone = isVastApiError(error, 'not-found');
+      const action = await reportError(ctx, error, `Create instance from offer ${chosen.id}`, ...(gone ? [SEARCH_AGAIN] : []));
+      if (action === SEARCH_AGAIN) return createInstanceFlow(ctx);
+      return undefined;
+    }
+    const name = instanceName({ id: instanceId, label: options.label ?? null });
+    const last = error instanceof WaitError ? error.instance : undefined;
+    const action = await reportError(ctx, error, `Wait for instance ${name}`, ...(last ? [SHOW_LOGS] : []));
+    if (action === SHOW_LOGS && last) await showLogsFlow(ctx, last);
+    return instanceId;
   }
-  if (created === CANCELLED) {
-    await checkCancelledCreate(ctx, options, startedAt, known);
-    return undefined;
+  if (outcome === CANCELLED) {
+    if (instanceId === undefined) {
+      await checkCancelledCreate(ctx, options, startedAt, known);
+      return undefined;
+    }
+    const name = instanceName({ id: instanceId, label: options.label ?? null });
+    ctx.log(`Wait for instance ${name}: cancelled (the instance is left as it is)`);
+    await ctx.prompter.notify('info', `Stopped waiting. Instance ${name} keeps starting, and is billed until you stop or destroy it.`);
+    return instanceId;
   }
-  const instanceId = created.instanceId;
-  ctx.log(`Created instance ${instanceId} from offer ${chosen.id} (${image}, ${state.diskGb} GB)`);
-  ctx.monitor.expectChange();
-  try {
-    await ctx.memory.rememberImage(image);
-  } catch (error) {
-    ctx.log(`Could not remember the image ${image}: ${errorMessage(error)}`);
-  }
-  await waitUntilRunningFlow(ctx, instanceId, options.label ? instanceName({ id: instanceId, label: options.label }) : undefined);
+  await announceRunning(ctx, outcome);
   return instanceId;
 }
 

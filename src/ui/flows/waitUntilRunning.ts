@@ -72,9 +72,14 @@ export async function waitUntilRunningFlow(ctx: FlowContext, instanceId?: number
   const name = known ? instanceName(known) : (displayName ?? String(id));
   const instance = await waitForRunning(ctx, id, name);
   if (!instance) return undefined;
+  await announceRunning(ctx, instance);
+  return instance;
+}
+
+/** "Instance <label> (<id>) is running", with Connect with Remote-SSH and Copy SSH Command. */
+export async function announceRunning(ctx: FlowContext, instance: Instance): Promise<void> {
   ctx.log(`Instance ${instanceName(instance)} is running`);
   const action = await ctx.prompter.notify('info', `Instance ${instanceName(instance)} is running`, CONNECT_REMOTE_SSH, COPY_SSH_COMMAND);
   if (action === CONNECT_REMOTE_SSH) await connectRemoteSshFlow(ctx, instance);
   else if (action === COPY_SSH_COMMAND) await copySshCommandFlow(ctx, instance);
-  return instance;
 }

@@ -179,6 +179,19 @@ describe('Create Instance flow', () => {
     );
   });
 
+  it('cancelling once the instance exists stops the waiting only, and says it keeps running and billing', async () => {
+    await start();
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('kept').type('').confirmWith(true);
+    h.prompter.cancelProgress(/^Creating instance kept/, { whenReported: /^created/ });
+    h.prompter.onNotice('info', /^Stopped waiting\. Instance kept \(\d+\) keeps starting, and is billed until you stop or destroy it\.$/);
+    const id = await h.flow(createInstanceFlow(h.ctx, offer));
+    assert.ok(id);
+    assert.ok(h.sim.instances.has(id!), 'the instance is left as it is');
+    assert.equal(h.prompter.progress.length, 1, 'one notification for create and wait');
+    assert.match(h.prompter.progress[0].lines.join('\n'), /Cancel only stops waiting: instance \d+ keeps running and billing/);
+    assert.equal(h.sim.log.count({ endpoint: 'destroy' }) + h.sim.log.count({ endpoint: 'manage' }), 0);
+  });
+
   it('prices another disk size from storage_cost ($/GB/month)', () => {
     const o = fakeOffer({ dph_total: 0.42, storage_cost: 0.144 });
     assert.equal(priceWithDisk(o, 20, 20), 0.42);

@@ -52,7 +52,11 @@ describe('Search Offers flow', () => {
     const prices = results.items!.map((l) => Number(l.slice(1, l.indexOf('/'))));
     assert.deepEqual(prices, [...prices].sort((a, b) => a - b), 'sorted by price');
 
-    const waited = h.prompter.progress.find((p) => p.title.startsWith('Waiting for instance'))!;
+    // Create, then wait, in one notification that says what Cancel does once the instance exists.
+    assert.deepEqual(h.prompter.progress.map((p) => p.title).filter((t) => !t.startsWith('Searching')), ['Creating instance job-1: RTX 4090 ×1 (simulated: no money is spent)']);
+    const waited = h.prompter.progress.at(-1)!;
+    assert.match(waited.lines[0], /^sending the request for offer \d+…$/);
+    assert.match(waited.lines[1], new RegExp(`^created \\(${id}\\); waiting for it to run\\. Cancel only stops waiting: instance ${id} keeps running and billing\\.$`));
     assert.ok(waited.lines.some((l) => l.startsWith('loading')), `status changes reported: ${waited.lines.join(' | ')}`);
     assert.equal(waited.lines.at(-1)!.split(' ')[0], 'running');
     assert.match(h.workbench.clipboard[0], /^ssh -p \d+ root@\S+$/);
