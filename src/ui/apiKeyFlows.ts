@@ -91,6 +91,8 @@ export function storageProblem(error: unknown): string {
   );
 }
 
+export const SET_API_KEY = 'Set API Key';
+
 async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Promise<boolean> {
   const invalid = validateKey(key);
   if (invalid) {
@@ -102,8 +104,10 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
     user = await deps.prompter.withProgress('Checking the key with Vast.ai…', (_progress, signal) => deps.verify(key, signal));
   } catch (error) {
     if (isVastApiError(error, 'auth')) {
-      await deps.prompter.notify('error', `Vast.ai rejected ${what} (${error.message}). Nothing was saved.`);
-      return false;
+      // One sentence: Vast's own reason in quotes, not the client's whole message nested inside ours.
+      const reason = error.message.match(/rejected the API key \((.+)\)\. Check/)?.[1];
+      const choice = await deps.prompter.notify('error', `Vast.ai rejected ${what}${reason ? ` ("${reason}")` : ''}; nothing was saved.`, SET_API_KEY);
+      return choice === SET_API_KEY ? setApiKeyFlow(deps) : false;
     }
     if (error instanceof Error && error.name === 'AbortError') return false;
     // Vast could not be reached: the key may be fine. Let the person decide; nothing is lost either way.

@@ -43,7 +43,7 @@ export const ENDPOINTS: Readonly<Record<EndpointClass, EndpointInfo>> = {
   manage: { title: 'start/stop/label instance', idempotent: false, publishedIntervalMs: 1000 },
   reboot: { title: 'reboot instance', idempotent: false, publishedIntervalMs: 1000 },
   destroy: { title: 'destroy instance', idempotent: false, publishedIntervalMs: 3000 },
-  user: { title: 'current user', idempotent: true, publishedIntervalMs: 1000 },
+  user: { title: 'account details', idempotent: true, publishedIntervalMs: 1000 },
   logs: { title: 'request logs', idempotent: false, publishedIntervalMs: 1000 },
   // SSH keys: Vast publishes 1.0 s for "create SSH key"; the others have no figure, so 1 s too.
   sshKeys: { title: 'list account SSH keys', idempotent: true, publishedIntervalMs: 1000 },

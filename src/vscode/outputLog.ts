@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ENDPOINTS } from '../vast/endpoints';
 import type { RequestEvent } from '../api/transport';
 import type { Session } from '../ui/session';
 import { formatDuration } from '../util/format';
@@ -53,7 +54,8 @@ export class OutputLog implements vscode.Disposable {
   }
 
   private request(event: RequestEvent): void {
-    const what = `${event.method} ${event.path}`;
+    // The endpoint's name first ("search offers"), the raw request after it.
+    const what = `${ENDPOINTS[event.endpoint]?.title ?? 'request'} (${event.method} ${event.path})`;
     const attempt = event.attempt > 1 ? ` (attempt ${event.attempt})` : '';
     switch (event.type) {
       case 'response': {

@@ -46,7 +46,7 @@ describe('client under faults (real HTTP, simulator faults)', () => {
     it('reports a persistent 5xx as a server error naming the endpoint, after the retry cap', async () => {
       h.sim.faults.add({ kind: 'status', status: 503, endpoint: 'user', times: 100 });
       await assert.rejects(h.run(h.client.currentUser()), (e: unknown) => {
-        return isVastApiError(e, 'server') && /current user/.test(e.message) && /HTTP 503/.test(e.message) && e.attempts === 7;
+        return isVastApiError(e, 'server') && /account details/.test(e.message) && /HTTP 503/.test(e.message) && e.attempts === 7;
       });
     });
   });

@@ -73,10 +73,17 @@ describe('API key flows (checked against the simulator)', () => {
   });
 
   it('never stores a key Vast rejects', async () => {
-    prompter.type('a-key-that-vast-does-not-know').onNotice('error', /rejected the key you entered .*Nothing was saved/);
+    prompter.type('a-key-that-vast-does-not-know').onNotice('error', /^Vast\.ai rejected the key you entered \("[^"()]+"\); nothing was saved\.$/);
     assert.equal(await h.run(setApiKeyFlow(deps())), false);
     assert.equal(store.key, undefined);
     assert.equal(reconnects, 0);
+  });
+
+  it('a rejected key: one sentence, and a Set API Key button that asks again', async () => {
+    prompter.type('a-key-that-vast-does-not-know').onNotice('error', /rejected the key you entered/, 'Set API Key').type(h.sim.apiKey).onNotice('info', /Connected/);
+    assert.equal(await h.run(setApiKeyFlow(deps())), true);
+    assert.deepEqual(prompter.noticesOf('error')[0].actions, ['Set API Key']);
+    assert.equal(store.key, h.sim.apiKey);
   });
 
   it('when Vast cannot be reached, lets the person save anyway (nothing lost either way)', async () => {
