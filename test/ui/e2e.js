@@ -129,6 +129,23 @@ const STEPS = [
     },
   },
   {
+    name: 'a stopped row shows its storage price and a hint; an exited row says why and offers its logs',
+    shot: '05b-stopped-exited',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await atBothWidths(page, '05b-stopped-tooltip', async () => {
+        const text = await wb.hoverTooltip(page, wb.treeRows(sidebar, 'sd-webui'), 'for storage while stopped');
+        expectMatch(text, /Destroying it ends the charge/, 'the stopped tooltip');
+      });
+      await atBothWidths(page, '05c-exited-tooltip', async () => {
+        const text = await wb.hoverTooltip(page, wb.treeRows(sidebar, 'eval-harness'), 'Why:');
+        expectMatch(text, /OCI runtime create failed/, 'the exited tooltip');
+        expectMatch(text, /Show Instance Logs/, 'the exited tooltip');
+      });
+      await page.mouse.move(1395, 450);
+    },
+  },
+  {
     name: 'the status bar shows the rate limits are clear',
     shot: '06-status-clear',
     async run({ page }) {
@@ -137,24 +154,41 @@ const STEPS = [
     },
   },
   {
-    name: 'Search Offers from the palette, pick an offer, create it and watch it come up',
+    name: 'typing "4090" in the GPU step picks the catalogue\'s RTX 4090; an unknown model gets "Did you mean"',
+    shot: '06b-search-4090',
+    async run({ page }) {
+      await wb.runCommandKeepingInput(page, 'Vast.ai: Quick Search');
+      const widget = page.locator('.quick-input-widget');
+      await wb.expectVisible(widget.locator('.quick-input-title', { hasText: 'Quick Search (1/3)' }), 'the Quick Search GPU step');
+      await widget.locator('input').fill('4090');
+      await wb.expectVisible(widget.locator('.monaco-list-row.focused', { hasText: 'RTX 4090' }), 'RTX 4090 highlighted after typing 4090');
+      const labels = (await widget.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+      console.log(`[ui]     rows after typing 4090: ${labels.join(' | ')}`);
+      if (labels.includes('4090')) throw new Error(`a literal "4090" entry is offered: ${labels.join(' | ')}`);
+      await atBothWidths(page, '06b-search-4090', async () => {});
+      await widget.locator('input').fill('4090 Ti Super');
+      await wb.expectVisible(widget.locator('.monaco-list-row.focused', { hasText: '4090 Ti Super' }), 'the typed model as its own entry');
+      await page.keyboard.press('Enter');
+      await wb.answerStep(page, 'Quick Search (2/3)'); // no price limit
+      const toast = await wb.expectVisible(wb.notificationToasts(page, /No GPU named '4090 Ti Super'\. Did you mean RTX 4090\?/), 'the "Did you mean RTX 4090?" answer', 30_000);
+      await atBothWidths(page, '06c-search-unknown-gpu', async () => {});
+      await toast.locator('.monaco-button', { hasText: 'Change Filters' }).count();
+      await runCommandQuietly(page, 'Notifications: Clear All Notifications');
+    },
+  },
+  {
+    name: 'Search Offers from the palette, pick an offer, create it and watch it come up in ONE notification',
     shot: '07-created-running',
     async run({ page }) {
       await wb.runCommandKeepingInput(page, 'Vast.ai: Search Offers');
       await wb.answerStep(page, 'Search Offers (1/7)', { typed: 'RTX 4090', rowText: 'RTX 4090' });
-      await wb.answerStep(page, 'Search Offers (2/7)'); // no price limit
+      await wb.answerStep(page, 'Search Offers (2/7)', { typed: '' }); // no price limit
       await wb.answerStep(page, 'Search Offers (3/7)', { typed: '1 GPU', rowText: '1 GPU' });
-      await wb.answerStep(page, 'Search Offers (4/7)', { rowText: 'Any reliability' });
-      await wb.answerStep(page, 'Search Offers (5/7)', { rowText: 'Any region' });
-      await wb.answerStep(page, 'Search Offers (6/7)', { rowText: 'Lowest price' });
+      await wb.answerStep(page, 'Search Offers (4/7)', { typed: 'Any reliability', rowText: 'Any reliability' });
+      await wb.answerStep(page, 'Search Offers (5/7)', { typed: 'Any region', rowText: 'Any region' });
+      await wb.answerStep(page, 'Search Offers (6/7)', { typed: 'Lowest price', rowText: 'Lowest price' });
       await wb.expectVisible(page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'RTX 4090' }), 'the offers list', 30_000);
       await page.screenshot({ path: path.join(SCREENSHOTS, '07a-offers.png') });
-      if (process.env.UI_DEBUG_LOG) {
-        await wb.closeQuickInput(page);
-        await wb.runCommand(page, 'Vast.ai: Show Log');
-        await page.waitForTimeout(1500);
-        await page.screenshot({ path: path.join(SCREENSHOTS, '07x-log.png') });
-      }
       await wb.answerStep(page, '(7/7)', { rowText: '$' });
       await wb.answerStep(page, /Create Instance.*\(1\/4\)/, { rowText: 'pytorch/pytorch:latest' });
       await wb.answerStep(page, /Create Instance.*\(2\/4\)/); // disk: the default
@@ -163,22 +197,38 @@ const STEPS = [
       const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: /Rent RTX 4090/ }), 'the confirmation naming the GPU and price');
       await page.screenshot({ path: path.join(SCREENSHOTS, '07b-confirm-create.png') });
       await dialog.locator('.monaco-button', { hasText: 'Create Instance' }).click();
-      await wb.expectVisible(wb.notificationToasts(page, /Waiting for instance ui-e2e/), 'the progress notification while it boots', 30_000);
-      await page.screenshot({ path: path.join(SCREENSHOTS, '07c-waiting.png') });
+      await wb.expectVisible(wb.notificationToasts(page, /Creating instance ui-e2e.*Cancel only stops waiting: instance \d+ keeps running and billing/s),
+        'the one progress notification saying what Cancel does once the instance exists', 30_000);
+      const progressToasts = await wb.notificationToasts(page, /Creating instance ui-e2e|Waiting for instance/).count();
+      if (progressToasts !== 1) throw new Error(`${progressToasts} progress notifications for create and wait, not one`);
+      await atBothWidths(page, '07c-create-then-wait', async () => {});
       await wb.expectVisible(wb.notificationToasts(page, /ui-e2e .* is running/), 'the "is running" notification', 90_000);
       const sidebar = page.locator('.part.sidebar');
       await wb.expectVisible(wb.treeRows(sidebar, 'ui-e2e').locator('.codicon-vm-running'), 'the new instance running in the tree', 30_000);
+      await runCommandQuietly(page, 'Notifications: Clear All Notifications');
+      await atBothWidths(page, '07d-sidebar-7', async (width) => {
+        const text = await rowText(page, 'ui-e2e');
+        expectMatch(text, width === 300 ? /^ui-e2e \d+[smh]( \d+m)? · \$\d+\.\d\d\d?\/h/ : /^ui-e2e \d+[smh]/, `uptime${width === 300 ? ' and $/h' : ''} of the new row at ${width} px`);
+      });
     },
   },
   {
-    name: 'the status bar turns to throttled when the simulator throttles hard, then back to clear',
-    shot: '08-status-throttled',
+    name: 'throttled: the status bar says so in plain words, the view says how old its list is and counts down',
+    shot: '08-throttled-stale',
     async run({ page }) {
       await wb.runCommand(page, 'Vast.ai: Simulator: Throttle Hard for 60 s');
       await wb.expectVisible(wb.statusBarItem(page, /waiting \d+ s \(rate limit\)/), 'the status bar item saying "waiting N s (rate limit)"', 20_000);
-      await page.screenshot({ path: path.join(SCREENSHOTS, '08a-throttled.png') });
+      const sidebar = page.locator('.part.sidebar');
+      await wb.expectVisible(sidebar.getByText(/As of .* ago · Vast\.ai is rate-limiting, next try in \d+/), 'the stale line in the view', 45_000);
+      await atBothWidths(page, '08a-throttled-stale', async () => {
+        await wb.expectVisible(sidebar.getByText(/As of .* ago · Vast\.ai is rate-limiting/), 'the stale line in the view');
+      });
+      const tooltip = await wb.hoverTooltip(page, wb.statusBarItem(page, 'rate limit'), 'Next poll');
+      expectMatch(tooltip, /At most one request per/, 'the status bar tooltip');
+      await page.screenshot({ path: path.join(SCREENSHOTS, '08b-status-tooltip.png') });
+      await page.mouse.move(1395, 450);
       await wb.runCommand(page, 'Vast.ai: Simulator: Back to Normal Rate Limits');
-      await wb.expectHidden(wb.statusBarItem(page, 'rate limit'), 'the rate-limit status once the limits are back to normal', 45_000);
+      await wb.expectHidden(wb.statusBarItem(page, 'rate limit'), 'the rate-limit status once the limits are back to normal', 60_000);
       await wb.expectVisible(page.locator('.part.statusbar .statusbar-item:has(.codicon-check)', { hasText: 'Vast.ai' }), 'all clear again');
     },
   },
@@ -194,18 +244,96 @@ const STEPS = [
     },
   },
   {
-    name: 'destroy an instance, confirming the modal that names it and its cost',
-    shot: '10-destroyed',
+    name: 'an exited instance\'s logs open read-only, titled "<name> — logs", with a refresh action',
+    shot: '09b-logs',
     async run({ page }) {
       const sidebar = page.locator('.part.sidebar');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'eval-harness'), 'Show Instance Logs');
+      const tab = await wb.expectVisible(page.locator('.tabs-container .tab', { hasText: /eval-harness \(\d+\) — logs/ }), 'the logs tab titled "eval-harness (id) — logs"', 30_000);
+      await wb.expectVisible(page.locator('.editor-actions [aria-label^="Refresh Instance Logs"]'), 'the refresh action in the editor title');
+      await wb.expectVisible(page.locator('.part.editor .view-lines', { hasText: /\S/ }), 'the log text');
+      if (/dirty/.test((await tab.getAttribute('class')) ?? '')) throw new Error('the logs editor has unsaved changes (it should be read-only)');
+      await atBothWidths(page, '09b-logs', async () => {});
+      await page.locator('.editor-actions [aria-label^="Refresh Instance Logs"]').click();
+      await page.waitForTimeout(1500);
+      await runCommandQuietly(page, 'View: Close All Editors');
+    },
+  },
+  {
+    name: 'destroying a running instance: Enter alone does nothing, its name must be typed; Escape keeps it',
+    shot: '10-destroy-dialog',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'jupyter-scratch'), 'Destroy Instance');
+      const widget = page.locator('.quick-input-widget');
+      await wb.expectVisible(widget.getByText(/Type jupyter-scratch to destroy it/), 'the prompt asking for the name');
+      await page.keyboard.press('Enter');
+      await wb.expectVisible(widget.getByText(/Type jupyter-scratch exactly to destroy it/), 'the validation message after Enter alone');
+      await atBothWidths(page, '10-destroy-running', async () => {});
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+      await wb.expectVisible(wb.treeRows(sidebar, 'jupyter-scratch'), 'jupyter-scratch still there after Escape');
+      // A stopped or failed one: a pick whose first, highlighted answer keeps it.
       await wb.contextMenu(page, wb.treeRows(sidebar, 'eval-harness'), 'Destroy Instance');
-      const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: /Destroy instance eval-harness .* at \$0\.79\/h/ }), 'the destroy confirmation naming the instance and its cost');
-      await page.screenshot({ path: path.join(SCREENSHOTS, '10a-confirm-destroy.png') });
-      await dialog.locator('.monaco-button', { hasText: /^Destroy$/ }).click();
+      await wb.expectVisible(widget.locator('.monaco-list-row.focused', { hasText: 'Keep it' }), '"Keep it" highlighted');
+      await page.screenshot({ path: path.join(SCREENSHOTS, '10-destroy-exited-300.png') });
+      await widget.locator('.monaco-list-row', { hasText: 'Destroy eval-harness' }).click();
       await wb.expectHidden(wb.treeRows(sidebar, 'eval-harness'), 'eval-harness in the tree after destroying it', 30_000);
     },
   },
+  {
+    name: '45 instances, grouped by state with counts; Filter Instances with a clear action',
+    shot: '11-sidebar-45',
+    async run({ page }) {
+      await wb.runCommand(page, 'Vast.ai: Simulator: Fill the Account to 45 Instances');
+      const sidebar = page.locator('.part.sidebar');
+      await wb.expectVisible(sidebar.getByText(/Simulator · \$\d+\.\d\d\/h · \$\d+\.\d\d credit/), 'the summary');
+      const countOf = async () => {
+        let total = 0;
+        for (const group of ['Running', 'Starting', 'Stopped', 'Failed']) {
+          const row = wb.treeRows(sidebar, new RegExp(`^${group}`));
+          if (await row.count()) total += Number((await row.first().locator('.label-description').innerText()).split(' ')[0]);
+        }
+        return total;
+      };
+      const deadline = Date.now() + 30_000;
+      let total = await countOf();
+      while (total < 44 && Date.now() < deadline) {
+        await page.waitForTimeout(1000);
+        total = await countOf();
+      }
+      if (total < 44) throw new Error(`the group counts add up to ${total}, not 44-45`);
+      await atBothWidths(page, '11-sidebar-45', async () => {
+        await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d+ · \$/), 'the Running group with its count and $/h');
+      });
+      await wb.runCommandKeepingInput(page, 'Vast.ai: Filter Instances');
+      await page.locator('.quick-input-widget input').fill('4090');
+      await page.keyboard.press('Enter');
+      await wb.expectVisible(sidebar.getByText(/Filter "4090": \d+ of \d+ shown/), 'the filter line in the view');
+      await wb.expectVisible(page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]'), 'the clear-filter action in the title bar');
+      await atBothWidths(page, '11b-filtered', async () => {});
+      await page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]').click();
+      await wb.expectHidden(sidebar.getByText(/Filter "4090"/), 'the filter line after clearing');
+    },
+  },
+  {
+    name: 'the getting-started walkthrough',
+    shot: '12-walkthrough',
+    async run({ page }) {
+      await wb.runCommand(page, 'Vast.ai: Get Started');
+      await wb.expectVisible(page.getByText('Get Started with Vast.ai GPU Explorer').first(), 'the walkthrough title', 20_000);
+      for (const step of ['Connect: API key, Vast CLI key or the simulator', 'Search for a GPU', 'Create an instance and wait for it', 'Connect with Remote-SSH']) {
+        await wb.expectVisible(page.getByText(step).first(), `the walkthrough step "${step}"`);
+      }
+      await atBothWidths(page, '12-walkthrough', async () => {});
+    },
+  },
 ];
+
+/** Runs a built-in command by its palette title, ignoring it when this VS Code lacks it. */
+async function runCommandQuietly(page, title) {
+  await wb.runCommand(page, title).catch(() => wb.closeQuickInput(page).catch(() => {}));
+}
 
 async function runSteps(context) {
   const only = process.env.UI_STEPS ? new RegExp(process.env.UI_STEPS, 'i') : null;
