@@ -1,5 +1,6 @@
 import type { Instance } from '../vast/types';
 import { matchesFilter, type InstanceFilter } from './instanceFilter';
+import { formatPrice } from './offerPresentation';
 import { rowBadges } from './rowBadges';
 import { instanceName, presentInstance, rowClockText, rowInputKey, type InstanceGroup, type InstancePresentation } from './instancePresentation';
 
@@ -187,7 +188,7 @@ export class InstanceTreeModel {
 
 function presentGroup(group: InstanceGroup, members: readonly InstancePresentation[]): GroupPresentation {
   const perHour = members.reduce((sum, row) => sum + (Number.isFinite(row.pricePerHour) ? row.pricePerHour : 0), 0);
-  const price = perHour > 0 && group !== 'failed' ? ` · $${perHour.toFixed(2)}/h${group === 'stopped' ? ' storage' : ''}` : '';
+  const price = perHour > 0 && group !== 'failed' ? ` · ${formatPrice(perHour)}${group === 'stopped' ? ' storage' : ''}` : '';
   return { group, label: GROUP_TITLES[group], description: `${members.length}${price}`, count: members.length };
 }
 

@@ -8,6 +8,8 @@ export interface TreeMessageInput {
   /** The client's gates: a list request waiting out a rate limit tells when it goes out. */
   gates: readonly GateState[];
   filter?: { text: string; shown: number; total: number };
+  /** The account summary ("$4.91/h · $48.20 credit · ~10 h left"), shown first. */
+  summary?: string;
 }
 
 export interface TreeMessage {
@@ -17,11 +19,12 @@ export interface TreeMessage {
 }
 
 /**
- * The line above the Instances list (`TreeView.message`): how old the list is and why, with the
- * time to the next try; and the filter in force. Nothing when the list is fresh and unfiltered.
+ * The lines above the Instances list (`TreeView.message`, which never scrolls away; the view's
+ * description is hidden when it is the only view in its container): the account summary, how old
+ * the list is and why, with the time to the next try, and the filter in force.
  */
-export function treeMessage({ now, snapshot, gates, filter }: TreeMessageInput): TreeMessage {
-  const lines: string[] = [];
+export function treeMessage({ now, snapshot, gates, filter, summary }: TreeMessageInput): TreeMessage {
+  const lines: string[] = summary ? [summary] : [];
   let ticking = false;
   const error = snapshot.lastError;
   if (error) {

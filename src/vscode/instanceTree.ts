@@ -222,17 +222,20 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     }
     const snapshot = session.monitor.snapshot;
     const counts = this.model.counts;
+    const account = summarizeAccount(session.account, snapshot.instances.values());
+    const summary = session.simulated ? `Simulator · ${account}` : account;
+    // The summary goes in both: the description shows when the view shares its container, the
+    // message always (before the first list, the welcome content shows instead).
+    if (this.view.description !== summary) this.view.description = summary;
     const message = treeMessage({
       now: this.clock.now(),
       snapshot,
       gates: session.client.rateLimits.states(),
       filter: this.filter && { text: this.filter.text, ...counts },
+      summary: snapshot.polledAt !== undefined ? summary : undefined,
     });
     if (this.view.message !== message.text) this.view.message = message.text;
     this.setMessageTicking(message.ticking && this.view.visible);
-    const account = summarizeAccount(session.account, snapshot.instances.values());
-    const description = session.simulated ? `Simulator · ${account}` : account;
-    if (this.view.description !== description) this.view.description = description;
   }
 
   private setMessageTicking(on: boolean): void {

@@ -44,6 +44,11 @@ async function rowText(page, label) {
   return text;
 }
 
+/** The side bar, once its text (rows, the view's message, its title) contains `pattern`. */
+function sidebarWithText(page, pattern) {
+  return page.locator('.part.sidebar', { hasText: pattern });
+}
+
 function expectMatch(text, pattern, what) {
   if (!pattern.test(text)) throw new Error(`${what}: "${text}" does not match ${pattern}`);
 }
@@ -66,7 +71,7 @@ const STEPS = [
       const sidebar = await wb.openViewContainer(page, 'Extensions');
       // With no marketplace the view opens on the installed list (remote host first).
       const item = await wb.expectVisible(sidebar.locator('.extension-list-item', { hasText: DISPLAY_NAME }),
-        `"${DISPLAY_NAME}" in the installed extensions list`);
+        `"${DISPLAY_NAME}" in the installed extensions list`, 30_000);
       const text = await item.innerText();
       if (/disabled|error|invalid/i.test(text)) throw new Error(`the extension's entry looks broken: ${text.replace(/\s+/g, ' ')}`);
     },
@@ -109,7 +114,7 @@ const STEPS = [
       }
       await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-vm-running'), 'the running icon on train-llama-3');
       await wb.expectVisible(wb.treeRows(sidebar, 'eval-harness').locator('.codicon-error'), 'the failed icon on eval-harness');
-      await wb.expectVisible(sidebar.getByText(/Simulator · \$\d+\.\d\d\/h · \$48\.\d\d credit · ~\d+ h left/), 'the summary beside the view title, saying it is the simulator');
+      await wb.expectVisible(sidebarWithText(page, /Simulator · \$\d+\.\d\d\/h · \$48\.\d\d credit · ~\d+ h left/), 'the summary above the list, saying it is the simulator', 30_000);
       for (const group of ['Running', 'Stopped', 'Failed']) {
         await wb.expectVisible(wb.treeRows(sidebar, new RegExp(`^${group}`)).locator('.monaco-tl-twistie.collapsible'), `the collapsible "${group}" group`);
       }
@@ -219,9 +224,9 @@ const STEPS = [
       await wb.runCommand(page, 'Vast.ai: Simulator: Throttle Hard for 60 s');
       await wb.expectVisible(wb.statusBarItem(page, /waiting \d+ s \(rate limit\)/), 'the status bar item saying "waiting N s (rate limit)"', 20_000);
       const sidebar = page.locator('.part.sidebar');
-      await wb.expectVisible(sidebar.getByText(/As of .* ago · Vast\.ai is rate-limiting, next try in \d+/), 'the stale line in the view', 45_000);
+      await wb.expectVisible(sidebarWithText(page, /As of .* ago · Vast\.ai is rate-limiting, next try in \d+/), 'the stale line in the view', 45_000);
       await atBothWidths(page, '08a-throttled-stale', async () => {
-        await wb.expectVisible(sidebar.getByText(/As of .* ago · Vast\.ai is rate-limiting/), 'the stale line in the view');
+        await wb.expectVisible(sidebarWithText(page, /As of .* ago · Vast\.ai is rate-limiting/), 'the stale line in the view');
       });
       const tooltip = await wb.hoverTooltip(page, wb.statusBarItem(page, 'rate limit'), 'Next poll');
       expectMatch(tooltip, /At most one request per/, 'the status bar tooltip');
@@ -266,9 +271,9 @@ const STEPS = [
       const sidebar = page.locator('.part.sidebar');
       await wb.contextMenu(page, wb.treeRows(sidebar, 'jupyter-scratch'), 'Destroy Instance');
       const widget = page.locator('.quick-input-widget');
-      await wb.expectVisible(widget.getByText(/Type jupyter-scratch to destroy it/), 'the prompt asking for the name');
+      await wb.expectVisible(page.locator('.quick-input-widget', { hasText: /Type jupyter-scratch to destroy it/ }), 'the prompt asking for the name');
       await page.keyboard.press('Enter');
-      await wb.expectVisible(widget.getByText(/Type jupyter-scratch exactly to destroy it/), 'the validation message after Enter alone');
+      await wb.expectVisible(page.locator('.quick-input-widget', { hasText: /Type jupyter-scratch exactly to destroy it/ }), 'the validation message after Enter alone');
       await atBothWidths(page, '10-destroy-running', async () => {});
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1000);
@@ -287,7 +292,7 @@ const STEPS = [
     async run({ page }) {
       await wb.runCommand(page, 'Vast.ai: Simulator: Fill the Account to 45 Instances');
       const sidebar = page.locator('.part.sidebar');
-      await wb.expectVisible(sidebar.getByText(/Simulator · \$\d+\.\d\d\/h · \$\d+\.\d\d credit/), 'the summary');
+      await wb.expectVisible(sidebarWithText(page, /Simulator · \$\d+\.\d\d\/h · \$\d+\.\d\d credit/), 'the summary');
       const countOf = async () => {
         let total = 0;
         for (const group of ['Running', 'Starting', 'Stopped', 'Failed']) {
@@ -309,11 +314,11 @@ const STEPS = [
       await wb.runCommandKeepingInput(page, 'Vast.ai: Filter Instances');
       await page.locator('.quick-input-widget input').fill('4090');
       await page.keyboard.press('Enter');
-      await wb.expectVisible(sidebar.getByText(/Filter "4090": \d+ of \d+ shown/), 'the filter line in the view');
+      await wb.expectVisible(sidebarWithText(page, /Filter "4090": \d+ of \d+ shown/), 'the filter line in the view');
       await wb.expectVisible(page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]'), 'the clear-filter action in the title bar');
       await atBothWidths(page, '11b-filtered', async () => {});
       await page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]').click();
-      await wb.expectHidden(sidebar.getByText(/Filter "4090"/), 'the filter line after clearing');
+      await wb.expectHidden(sidebarWithText(page, /Filter "4090"/), 'the filter line after clearing');
     },
   },
   {
@@ -321,9 +326,9 @@ const STEPS = [
     shot: '12-walkthrough',
     async run({ page }) {
       await wb.runCommand(page, 'Vast.ai: Get Started');
-      await wb.expectVisible(page.getByText('Get Started with Vast.ai GPU Explorer').first(), 'the walkthrough title', 20_000);
+      await wb.expectVisible(page.locator('.part.editor', { hasText: 'Get Started with Vast.ai GPU Explorer' }), 'the walkthrough title', 20_000);
       for (const step of ['Connect: API key, Vast CLI key or the simulator', 'Search for a GPU', 'Create an instance and wait for it', 'Connect with Remote-SSH']) {
-        await wb.expectVisible(page.getByText(step).first(), `the walkthrough step "${step}"`);
+        await wb.expectVisible(page.locator('.part.editor', { hasText: step }), `the walkthrough step "${step}"`);
       }
       await atBothWidths(page, '12-walkthrough', async () => {});
     },
