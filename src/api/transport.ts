@@ -11,6 +11,7 @@ import { VastApiError, endpointTitle, type VastErrorKind } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
 import { parseRetryAfter, parseThresholdMs } from './retryHints';
+import { errorMessage } from '../util/errorMessage';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -330,7 +331,7 @@ function describeBody(text: string): string | undefined {
 
 function describeNetworkError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === 'ECONNRESET') return 'the connection was reset';
   if (code === 'ECONNREFUSED') return 'the connection was refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';

@@ -16,6 +16,7 @@ import type { SimState } from '../routes/route';
 import { ApiError } from './apiError';
 import { parseJsonBody, readBodyText } from './readBody';
 import { jsonResponse, textResponse, writeResponse, type SimResponse } from './response';
+import { errorMessage } from '../../util/errorMessage';
 
 export interface PipelineParts {
   clock: Clock;
@@ -37,7 +38,7 @@ export function createRequestHandler(parts: PipelineParts): (req: IncomingMessag
   return (req, res) => {
     handle(parts, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       respond(parts, req, res, {}, jsonResponse(500, { success: false, error: 'internal_error', msg: message }));
     });
   };
