@@ -3,7 +3,7 @@
  * reads as the characters it is: no links, no images, no HTML, no broken table rows.
  */
 export function escapeMarkdown(text: string): string {
-  return oneLine(text).replace(/[\\`*_{}[\]<>()#+\-.!|~&="':;$]/g, (c) => `\\${c}`);
+  return oneLine(text).replace(/[\\`*_{}[\]<>()#+\-.!|~&]/g, (c) => `\\${c}`);
 }
 
 /**
