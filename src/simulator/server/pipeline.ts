@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classifyRequest } from '../../vast/endpoints';
+import { classifyRequest, type EndpointClass } from '../../vast/endpoints';
 import type { Clock } from '../../util/clock';
 import { sleep } from '../../util/sleep';
 import type { KeyRing } from '../auth/keyRing';
@@ -25,6 +25,10 @@ export interface PipelineParts {
   faults: FaultRules;
   log: RequestLog;
   state: SimState;
+  /** Status of the `auth_error` answer to a bad key (Vast: usually 401, sometimes 404). */
+  badKeyStatus?: number;
+  /** Endpoints answering 410 `deprecated_endpoint`. */
+  retired?: ReadonlySet<EndpointClass>;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -61,6 +65,12 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     return respond(parts, req, res, {}, unrouted(method, path));
   }
 
+  if (parts.retired?.has(endpoint)) {
+    req.resume();
+    const gone = jsonResponse(410, { success: false, error: 'deprecated_endpoint', msg: `${method} ${path} has been removed; use the v1 API.` });
+    return respond(parts, req, res, { endpoint }, gone);
+  }
+
   let bodyText: string;
   try {
     bodyText = await readBodyText(req);
@@ -70,7 +80,7 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
 
   const auth = keys.authenticate(req, url.searchParams);
   if (!auth.ok) {
-    const denied = jsonResponse(401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
+    const denied = jsonResponse(parts.badKeyStatus ?? 401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
     return respond(parts, req, res, { endpoint, keyId: auth.keyId }, denied);
   }
   const { keyId, readOnly, instanceId } = auth.identity;
