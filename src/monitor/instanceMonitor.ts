@@ -354,9 +354,10 @@ export class InstanceMonitor {
       this.instances = next;
       for (const waiter of [...this.waiters]) if (asked.has(waiter.id)) this.evaluate(waiter, startedAt);
       if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });
-      // A wait wants to know within seconds; a transition nobody waits for can be seen a bit later.
+      // A wait wants to know within seconds (a fast poll may queue a second behind a page of the full
+      // list at the gate, hence 90% of fastMs); a transition nobody waits for can be seen a bit later.
       const grown = this.fastSchedule.afterSuccess(true);
-      delay = this.waiters.size > 0 ? this.fastSchedule.policy.fastMs : grown;
+      delay = this.waiters.size > 0 ? Math.round(this.fastSchedule.policy.fastMs * 0.9) : grown;
     } catch (error) {
       if (abort.signal.aborted) return;
       const resumeIn = isVastApiError(error) && error.resumeAt ? error.resumeAt - this.clock.now() : 0;
