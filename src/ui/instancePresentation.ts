@@ -5,6 +5,7 @@ import { instanceContextValue, type InstanceState } from '../vscode/contribution
 import { formatGb, formatPrice, gpuSummary } from './offerPresentation';
 import { rowBadges, type RowBadge } from './rowBadges';
 import { isJupyterRuntype, sshEndpoint } from './ssh/sshEndpoint';
+import { codeSpan, escapeMarkdown as escapeText } from '../util/markdown';
 
 /**
  * How one instance looks in the tree, as plain data: the VS Code layer maps it onto a TreeItem.
@@ -142,7 +143,7 @@ export function instanceTooltip(instance: Instance, now: number, context: RowCon
     ['Price', priceText(instance, look)],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
     ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
-    ['Image', instance.image_uuid ? `\`${instance.image_uuid.replace(/`/g, "'")}\`` : undefined],
+    ['Image', instance.image_uuid ? codeSpan(instance.image_uuid) : undefined],
     ['SSH', sshText(instance)],
     ['Created', instance.start_date ? formatUtcTime(instance.start_date * 1000, now) : undefined],
     ['Instance id', String(instance.id)],
@@ -264,9 +265,9 @@ function gb(megabytes: number | null): number | undefined {
 /** The CLI's rule (direct when port 22 is mapped, else Vast's proxy), as sshEndpoint applies it. */
 function sshText(instance: Instance): string | undefined {
   const endpoint = sshEndpoint(instance);
-  return endpoint && `\`root@${endpoint.host}:${endpoint.port}\` (${endpoint.kind})`;
+  return endpoint && `${codeSpan(`${endpoint.user}@${endpoint.host}:${endpoint.port}`)} (${endpoint.kind})`;
 }
 
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+\-.!|]/g, (c) => `\\${c}`);
+  return escapeText(text);
 }

@@ -29,6 +29,8 @@ export interface PipelineParts {
   badKeyStatus?: number;
   /** Endpoints answering 410 `deprecated_endpoint`. */
   retired?: ReadonlySet<EndpointClass>;
+  /** Demo mode: loopback Host headers only, and the key only from the Authorization header. */
+  localOnly?: boolean;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -54,6 +56,11 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   const path = url.pathname;
 
+  if (parts.localOnly && !isLoopbackHost(req.headers.host, state.url)) {
+    req.resume();
+    return respond(parts, req, res, {}, jsonResponse(421, { success: false, error: 'misdirected_request', msg: 'This simulator answers only 127.0.0.1 and localhost.' }));
+  }
+
   if (method === 'GET' && path.startsWith(LOG_DOWNLOAD_PREFIX)) {
     req.resume();
     return respond(parts, req, res, {}, downloadLogs(state, path.slice(LOG_DOWNLOAD_PREFIX.length)));
@@ -78,7 +85,8 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     return respond(parts, req, res, { endpoint }, errorResponse(error));
   }
 
-  const auth = keys.authenticate(req, url.searchParams);
+  // In demo mode a key in the URL does not count: a web page can build URLs, not set headers.
+  const auth = keys.authenticate(req, parts.localOnly ? new URLSearchParams() : url.searchParams);
   if (!auth.ok) {
     const denied = jsonResponse(parts.badKeyStatus ?? 401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
     return respond(parts, req, res, { endpoint, keyId: auth.keyId }, denied);
@@ -140,6 +148,14 @@ async function beforeProcessing(
       await clock.parkIo(closed(res));
       record(parts, req, meta, 0);
       return false;
+    case 'late-commit': {
+      // Parked while the client waits (its own timeout runs); once it hangs up, the commit still comes.
+      const commitAt = clock.now() + fault.delayMs!;
+      await clock.parkIo(delay(clock, fault.delayMs!, res));
+      const rest = commitAt - clock.now();
+      if (rest > 0) await sleep(clock, rest);
+      return true;
+    }
     case 'slow': {
       const stillOpen = await clock.parkIo(delay(clock, fault.delayMs!, res));
       if (!stillOpen) record(parts, req, meta, 0);
@@ -158,6 +174,7 @@ function respond(
   response: SimResponse,
 ): void {
   record(parts, req, meta, response.status);
+  if (res.destroyed || req.socket.destroyed) return; // the client gave up (a late commit)
   writeResponse(res, response, parts.clock.now());
 }
 
@@ -168,13 +185,27 @@ function drop(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestL
 }
 
 function record(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestLogEntry>, status: number): void {
+  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  const filteredBy = filterColumns(url.searchParams.get('select_filters'));
   parts.log.record({
     at: parts.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
-    path: new URL(req.url ?? '/', 'http://simulator.invalid').pathname,
+    path: url.pathname,
+    ...(filteredBy ? { filteredBy } : {}),
     ...meta,
     status,
   });
+}
+
+/** The keys of a JSON `select_filters` object, or undefined (absent or not an object). */
+function filterColumns(raw: string | null): string[] | undefined {
+  if (raw === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An instance's own key may start, stop or destroy its own instance, and nothing else. */
@@ -244,3 +275,11 @@ async function delay(clock: Clock, ms: number, res: ServerResponse): Promise<boo
   }
 }
 
+
+/** `127.0.0.1:<port>` or `localhost:<port>` for this server's own port; anything else is a foreign name. */
+function isLoopbackHost(host: string | undefined, serverUrl: string): boolean {
+  if (!host) return false;
+  const port = new URL(serverUrl).port;
+  const name = host.toLowerCase();
+  return name === `127.0.0.1:${port}` || name === `localhost:${port}`;
+}

@@ -48,7 +48,7 @@ describe('status bar rate-limit indicator', () => {
     const later = indicator.render(cooling(T0 + WARNING_AFTER_MS));
     assert.equal(later.text, '$(watch) Vast.ai: waiting 25 s (rate limit)');
     assert.equal(later.background, 'warning');
-    assert.match(later.tooltip, /\| search offers \| 6\.0 s \(Vast\.ai's published limit\) \| 0 \| 0 \| 1 \| 25 s \(Vast\.ai asked for 6 s between requests\) \|/);
+    assert.match(later.tooltip, /\| search offers \| 6\.0 s \(Vast\.ai's published limit\) \| 0 \| 0 \| 1 \| 25 s \(Vast\\?\.ai asked for 6 s between requests\) \|/);
   });
 
   it('a blip does not blink: the warning clock restarts when the condition clears', () => {
@@ -79,7 +79,7 @@ describe('status bar rate-limit indicator', () => {
     );
     assert.equal(view.state, 'offline');
     assert.equal(view.text, '$(debug-disconnect) Vast.ai: offline, list 1 min 30 s old');
-    assert.match(view.tooltip, /Last error: Could not reach Vast\.ai/);
+    assert.match(view.tooltip, /Last error: Could not reach Vast\\?\.ai/);
   });
 
   it('key problem wins over everything, with the error background at once', () => {
