@@ -26,7 +26,9 @@ export interface TreeMessage {
 export function treeMessage({ now, snapshot, gates, filter, summary }: TreeMessageInput): TreeMessage {
   const lines: string[] = summary ? [summary] : [];
   let ticking = false;
-  const error = snapshot.lastError;
+  // A poll held back by a rate limit has not failed yet, but the list is getting old all the same.
+  const listCooling = gates.some((gate) => gate.endpoint === 'instances' && gate.cooldownUntil !== undefined && gate.cooldownUntil > now);
+  const error = snapshot.lastError ?? (snapshot.polling && listCooling ? { kind: 'rate-limited' } : undefined);
   if (error) {
     const why = REASONS[error.kind] ?? 'the last refresh failed';
     const nextAt = nextTryAt(now, snapshot, gates);

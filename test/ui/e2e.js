@@ -293,28 +293,15 @@ const STEPS = [
       await wb.runCommand(page, 'Vast.ai: Simulator: Fill the Account to 45 Instances');
       const sidebar = page.locator('.part.sidebar');
       await wb.expectVisible(sidebarWithText(page, /Simulator · \$\d+\.\d\d\/h · \$\d+\.\d\d credit/), 'the summary');
-      const countOf = async () => {
-        let total = 0;
-        for (const group of ['Running', 'Starting', 'Stopped', 'Failed']) {
-          const row = wb.treeRows(sidebar, new RegExp(`^${group}`));
-          if (await row.count()) total += Number((await row.first().locator('.label-description').innerText()).split(' ')[0]);
-        }
-        return total;
-      };
-      const deadline = Date.now() + 30_000;
-      let total = await countOf();
-      while (total < 44 && Date.now() < deadline) {
-        await page.waitForTimeout(1000);
-        total = await countOf();
-      }
-      if (total < 44) throw new Error(`the group counts add up to ${total}, not 44-45`);
+      // The list is virtualised (groups below the fold are not in the DOM): the total is read from the filter line below.
+      await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d+ · \$/), 'the Running group with its count and $/h', 30_000);
       await atBothWidths(page, '11-sidebar-45', async () => {
         await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d+ · \$/), 'the Running group with its count and $/h');
       });
       await wb.runCommandKeepingInput(page, 'Vast.ai: Filter Instances');
       await page.locator('.quick-input-widget input').fill('4090');
       await page.keyboard.press('Enter');
-      await wb.expectVisible(sidebarWithText(page, /Filter "4090": \d+ of \d+ shown/), 'the filter line in the view');
+      await wb.expectVisible(sidebarWithText(page, /Filter "4090": \d+ of 4[45] shown/), 'the filter line in the view, out of the 45 instances');
       await wb.expectVisible(page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]'), 'the clear-filter action in the title bar');
       await atBothWidths(page, '11b-filtered', async () => {});
       await page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]').click();

@@ -146,17 +146,23 @@ async function notificationCenterErrors(page) {
  */
 async function setSidebarWidth(page, width) {
   const sidebar = page.locator('.part.sidebar');
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     const box = await sidebar.boundingBox();
     if (!box) throw new Error('no side bar to resize');
-    if (Math.abs(box.width - width) <= 1) return;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width - 1, y);
+    if (Math.abs(box.width - width) <= 2) return;
+    const edge = box.x + box.width;
+    // The vertical sash on the side bar's right edge.
+    const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((elements) =>
+      elements.map((e) => { const r = e.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height }; }));
+    const sash = sashes.filter((s) => s.h > 100).sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+    const x = sash && Math.abs(sash.x - edge) < 12 ? sash.x : edge;
+    const y = sash ? Math.min(sash.y, box.y + box.height / 2) : box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(150);
     await page.mouse.down();
-    await page.mouse.move(box.x + width - 1 + (width - box.width) / 20, y, { steps: 8 });
-    await page.mouse.move(box.x + width - 1, y, { steps: 2 });
+    for (let i = 1; i <= 10; i++) await page.mouse.move(x + ((box.x + width - edge) * i) / 10, y);
     await page.mouse.up();
-    await page.waitForTimeout(200);
+    await page.waitForTimeout(300);
   }
   const box = await sidebar.boundingBox();
   if (Math.abs(box.width - width) > 2) throw new Error(`the side bar is ${box.width} px wide, not ${width} px`);

@@ -115,6 +115,13 @@ describe('Instances view message', () => {
     }
   });
 
+  it('a poll held back by a rate limit already counts as stale, with the countdown', () => {
+    const snapshot = { instances: new Map(), stale: false, polling: true, polledAt: 0 };
+    const gate = { endpoint: 'instances', cooldownUntil: 33_000 } as never;
+    assert.equal(treeMessage({ now: 25_000, snapshot, gates: [gate] }).text, '⚠ As of 25 s ago · Vast.ai is rate-limiting, next try in 8 s.');
+    assert.equal(treeMessage({ now: 25_000, snapshot, gates: [] }).text, undefined);
+  });
+
   it('shows the filter in force with counts', () => {
     const snapshot = { instances: new Map(), stale: false, polling: false };
     assert.equal(treeMessage({ now: 0, snapshot, gates: [], filter: { text: '4090', shown: 3, total: 45 } }).text, 'Filter "4090": 3 of 45 shown.');
