@@ -304,7 +304,7 @@ const STEPS = [
       await wb.expectVisible(sidebarWithText(page, /Filter "4090": \d+ of 4[45] shown/), 'the filter line in the view, out of the 45 instances');
       await wb.expectVisible(page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]'), 'the clear-filter action in the title bar');
       await atBothWidths(page, '11b-filtered', async () => {});
-      await page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]').click();
+      await page.locator('.part.sidebar .actions-container [aria-label^="Clear Instance Filter"]').first().click();
       await wb.expectHidden(sidebarWithText(page, /Filter "4090"/), 'the filter line after clearing');
     },
   },
