@@ -47,6 +47,9 @@ async function main(): Promise<void> {
     shareBudgetsAcrossProcesses(processBudgets);
     const client = new VastClient({ apiKey: config.apiKey, baseUrl: config.host });
     const monitor = new InstanceMonitor(client);
+    client.onRequest((event) => {
+      if (event.type === 'response') emit({ ev: 'sent', endpoint: event.endpoint, status: event.status });
+    });
     const coordination = coordinationOf(client.rateLimits);
     const coordinator = await coordination?.ready;
     if (coordinator) {
