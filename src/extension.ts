@@ -6,6 +6,8 @@ import type { FlowContext } from './ui/flowContext';
 import type { Prompter } from './ui/prompter';
 import type { Session } from './ui/session';
 import { systemClock } from './util/clock';
+import { processBudgets } from './api/budgetRegistry';
+import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProcesses } from './coordination/processCoordination';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
 import { InstanceTree } from './vscode/instanceTree';
@@ -18,7 +20,7 @@ import { VscodePrompter } from './vscode/vscodePrompter';
 import { VscodeWorkbench } from './vscode/vscodeWorkbench';
 
 /** Settings that change how the client or monitor is built; the others are read when used. */
-const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator'];
+const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator', 'shareBudget'];
 
 /** What `activate` returns: a seam for the integration tests (answer prompts, look at the session). */
 export interface ExtensionApi {
@@ -33,6 +35,9 @@ export interface ExtensionApi {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new OutputLog();
+  // Every window (each has its own extension host) and script on a key shares one budget and poll.
+  configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line) });
+  shareBudgetsAcrossProcesses(processBudgets);
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
   const sessions = new SessionManager(store, readSettings, systemClock, log);
   const tree = new InstanceTree(sessions, systemClock);
@@ -96,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       });
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('vastai.shareBudget')) setCoordinationEnabled(readSettings().shareBudget);
       if (SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
     }),
     ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps }),

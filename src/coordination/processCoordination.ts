@@ -22,6 +22,8 @@ const settings: CoordinationSettings = {
 };
 
 const coordinated = new WeakMap<RateLimitGates, BudgetCoordination>();
+/** Budgets that may be shared, and how to start sharing each (again, after sharing was turned back on). */
+const shareable = new Map<RateLimitGates, () => BudgetCoordination>();
 const installed = new WeakSet<BudgetRegistry>();
 
 /** Changes how budgets made from now on are shared (the extension sets 'window' and its log). */
@@ -38,8 +40,10 @@ export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposabl
   if (installed.has(registry)) return { dispose: () => undefined };
   installed.add(registry);
   const hook = registry.onBudgetCreated((budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request: BudgetRequest) => {
-    if (!settings.enabled || request.shareAcrossProcesses === false || request.clock !== systemClock) return;
-    coordinated.set(budget, new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, dir: settings.dir }));
+    if (request.shareAcrossProcesses === false || request.clock !== systemClock) return;
+    const start = () => new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, dir: settings.dir });
+    shareable.set(budget, start);
+    if (settings.enabled) coordinated.set(budget, start());
   });
   return {
     dispose: () => {
@@ -47,6 +51,18 @@ export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposabl
       hook.dispose();
     },
   };
+}
+
+/**
+ * Turns sharing on or off for every budget of this process (the `vastai.shareBudget` setting):
+ * off, each goes back to local permits and leaves its group; on, each joins again.
+ */
+export function setCoordinationEnabled(enabled: boolean): void {
+  settings.enabled = enabled;
+  for (const [budget, start] of shareable) {
+    if (!enabled) stopSharing(budget);
+    else if (!coordinated.has(budget)) coordinated.set(budget, start());
+  }
 }
 
 /** The cross-process side of `budget`, if it is shared. */

@@ -16,6 +16,8 @@ export interface ExtensionSettings {
   defaultDiskGb: number;
   /** Use the built-in simulator instead of Vast.ai. */
   useSimulator: boolean;
+  /** Share each key's rate limits and instance poll with the other VS Code windows and scripts on this machine. */
+  shareBudget: boolean;
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
@@ -27,4 +29,5 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   defaultImage: 'pytorch/pytorch:latest',
   defaultDiskGb: 20,
   useSimulator: false,
+  shareBudget: true,
 };

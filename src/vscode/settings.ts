@@ -24,5 +24,6 @@ export function readSettings(): ExtensionSettings {
     defaultImage: config.get<string>('defaultImage')?.trim() || DEFAULT_SETTINGS.defaultImage,
     defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb, 8, 2048),
     useSimulator: config.get<boolean>('useSimulator') ?? false,
+    shareBudget: config.get<boolean>('shareBudget') !== false,
   };
 }

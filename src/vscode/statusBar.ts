@@ -3,6 +3,13 @@ import { RateLimitIndicator, type IndicatorView } from '../ui/rateLimitIndicator
 import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
 import type { SessionManager } from './sessionManager';
+import { coordinationOf } from '../coordination/processCoordination';
+
+/** The other processes on this session's budget (this window excluded). */
+function sharedWith(session: Session): readonly { kind: string }[] {
+  const participants = coordinationOf(session.client.rateLimits)?.participants ?? [];
+  return participants.filter((participant) => participant.pid !== process.pid);
+}
 
 /**
  * The rate-limit status bar item: all clear, throttled (with a countdown), serving cached data,
@@ -38,6 +45,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
       key: session ? this.sessions.key : 'missing',
       staleSearch: this.staleSearch,
       simulated: session?.simulated ?? false,
+      sharedWith: session ? sharedWith(session) : undefined,
     });
     this.last = view;
     this.item.text = view.text;
@@ -66,6 +74,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
       this.sessionDisposables.push(
         session.client.rateLimits.onDidChange(() => this.render()),
         session.monitor.onDidChangeState(() => this.render()),
+        coordinationOf(session.client.rateLimits)?.onDidChangeParticipants(() => this.render()) ?? { dispose: () => undefined },
         session.client.onDidServeStale((event) => {
           this.staleSearch = { at: this.clock.now(), ...event };
           this.render();
