@@ -4,6 +4,7 @@ import { Emitter } from '../util/emitter';
 import { sleep } from '../util/sleep';
 import { timeoutSignal } from '../util/timeoutSignal';
 import type { EndpointClass } from '../vast/endpoints';
+import { parsePublicKey } from '../vast/sshPublicKey';
 import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { BodyTooLargeError, readBoundedText } from './boundedBody';
@@ -84,6 +85,22 @@ export interface CreatedInstance {
   instanceId: number;
   /** Lets the container start, stop or destroy itself; treat as a secret. */
   instanceApiKey?: string;
+}
+
+/** A key on the account (`GET /api/v0/ssh/`). */
+export interface AccountSshKey {
+  id: number;
+  /** The public key line as Vast stores it. */
+  publicKey: string;
+  createdAt?: string;
+}
+
+/** A key an instance accepts (`GET /api/v0/instances/{id}/ssh/`). */
+export interface InstanceSshKey {
+  id?: number;
+  publicKey: string;
+  /** 'account' when it came with the account at creation, 'attached' when attached since (when Vast says). */
+  source?: string;
 }
 
 export type BatchSearchOutcome = { result: SearchResult; error?: undefined } | { result?: undefined; error: VastApiError };
@@ -287,6 +304,40 @@ export class VastClient {
     return user;
   }
 
+  /** The account's SSH keys. Rows without a usable key are skipped. */
+  async listAccountSshKeys(options: { signal?: AbortSignal } = {}): Promise<AccountSshKey[]> {
+    const response = await this.call<unknown>({ endpoint: 'sshKeys', method: 'GET', path: '/api/v0/ssh/', signal: options.signal });
+    return keyRows(response, 'list account SSH keys').flatMap((row) => {
+      const publicKey = keyText(row);
+      if (typeof row.id !== 'number' || publicKey === undefined) return [];
+      return [{ id: row.id, publicKey, createdAt: typeof row.created_at === 'string' ? row.created_at : undefined }];
+    });
+  }
+
+  /** Adds one public key line to the account; anything else (a private key above all) is refused before sending. */
+  async addAccountSshKey(publicKey: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyAdd', method: 'POST', path: '/api/v0/ssh/', body: { ssh_key: checkedPublicKey(publicKey) }, signal });
+  }
+
+  async removeAccountSshKey(keyId: number, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyRemove', method: 'DELETE', path: `/api/v0/ssh/${positiveId(keyId, 'SSH key id')}/`, body: {}, signal });
+  }
+
+  /** The keys instance `id` accepts. */
+  async listInstanceSshKeys(id: number, options: { signal?: AbortSignal } = {}): Promise<InstanceSshKey[]> {
+    const response = await this.call<unknown>({ endpoint: 'instanceSshKeys', method: 'GET', path: `/api/v0/instances/${instanceId(id)}/ssh/`, signal: options.signal });
+    return keyRows(response, 'list instance SSH keys').flatMap((row) => {
+      const publicKey = keyText(row);
+      if (publicKey === undefined) return [];
+      return [{ id: typeof row.id === 'number' ? row.id : undefined, publicKey, source: typeof row.source === 'string' ? row.source : undefined }];
+    });
+  }
+
+  /** Lets the key log in to instance `id` from now on (no restart needed on Docker instances). */
+  async attachSshKey(id: number, publicKey: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ endpoint: 'sshKeyAttach', method: 'POST', path: `/api/v0/instances/${instanceId(id)}/ssh/`, body: { ssh_key: checkedPublicKey(publicKey) }, signal });
+  }
+
   /**
    * The container's log (last `tail` lines). Vast answers with a URL that becomes readable a moment
    * later; that URL is fetched without the key, which only ever goes to the API host.
@@ -351,6 +402,26 @@ function createBody(options: CreateInstanceOptions): CreateInstanceBody {
   if (options.env && Object.keys(options.env).length > 0) body.env = options.env;
   if (options.bidPrice !== undefined) body.price = options.bidPrice;
   return body;
+}
+
+function checkedPublicKey(text: string): string {
+  const parsed = parsePublicKey(text);
+  if (!parsed.ok) throw new VastApiError('invalid-input', `Not uploaded: ${parsed.reason}.`);
+  return parsed.key.line;
+}
+
+/** The rows of an SSH key answer: a bare array, or one wrapped in `ssh_keys` / `keys`. */
+function keyRows(response: unknown, what: string): Array<Record<string, unknown>> {
+  const wrapped = response as { ssh_keys?: unknown; keys?: unknown } | null;
+  const rows = Array.isArray(response) ? response : wrapped?.ssh_keys ?? wrapped?.keys;
+  if (!Array.isArray(rows)) throw invalidResponse(what, 'no list of keys');
+  return rows.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object');
+}
+
+/** Vast's field naming differs across its docs: `public_key`, `key` or `ssh_key`. */
+function keyText(row: Record<string, unknown>): string | undefined {
+  const text = [row.public_key, row.key, row.ssh_key].find((value) => typeof value === 'string');
+  return typeof text === 'string' ? text : undefined;
 }
 
 function checkBaseUrl(raw: string): string {

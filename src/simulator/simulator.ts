@@ -11,6 +11,7 @@ import { resolveOptions, type SimulatorOptions } from './options';
 import { Random } from './random/prng';
 import type { SimState } from './routes/route';
 import { listen } from './server/httpServer';
+import { AccountSshKeys } from './ssh/accountSshKeys';
 import { createRequestHandler } from './server/pipeline';
 
 export interface Simulator {
@@ -25,6 +26,8 @@ export interface Simulator {
   readonly instances: InstanceStore;
   readonly offers: OfferCatalogue;
   readonly account: Account;
+  /** The account's SSH keys (what `GET /api/v0/ssh/` lists). */
+  readonly sshKeys: AccountSshKeys;
   /** Makes a key invalid from now on (401), like deleting it on Vast. */
   revokeKey(key: string): void;
   /** Closes the server and destroys open sockets (hung ones too). */
@@ -41,11 +44,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   else instances.addMany(opts.instances);
   const account = new Account(instances, Random.for(seed, 'account'), opts.credit);
   const logUploads = new LogUploads(Random.for(seed, 'log-tokens'));
-  const state: SimState = { clock, url: '', offers, instances, account, logUploads };
+  const sshKeys = new AccountSshKeys(clock, () => account.user().id);
+  const state: SimState = { clock, url: '', offers, instances, account, logUploads, sshKeys };
   const limiter = new RateLimiter(clock, Random.for(seed, 'rate-limits'), opts.rateLimits);
   const faults = new FaultRules(clock);
   const log = new RequestLog();
-  const keys = new KeyRing(opts.apiKeys, opts.readOnlyKeys);
+  const keys = new KeyRing(opts.apiKeys, opts.readOnlyKeys, (key) => instances.findByApiKey(key));
   const server = await listen(createRequestHandler({ clock, keys, limiter, faults, log, state }), opts.host, opts.port);
   state.url = server.url;
   return {
@@ -58,6 +62,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     instances,
     offers,
     account,
+    sshKeys,
     revokeKey: (key) => keys.revoke(key),
     close: () => server.close(),
   };

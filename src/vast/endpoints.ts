@@ -13,7 +13,12 @@ export type EndpointClass =
   | 'reboot'
   | 'destroy'
   | 'user'
-  | 'logs';
+  | 'logs'
+  | 'sshKeys'
+  | 'sshKeyAdd'
+  | 'sshKeyRemove'
+  | 'instanceSshKeys'
+  | 'sshKeyAttach';
 
 export interface EndpointInfo {
   /** What a person calls it, for errors, logs and the status bar. */
@@ -40,6 +45,12 @@ export const ENDPOINTS: Readonly<Record<EndpointClass, EndpointInfo>> = {
   destroy: { title: 'destroy instance', idempotent: false, publishedIntervalMs: 3000 },
   user: { title: 'current user', idempotent: true, publishedIntervalMs: 1000 },
   logs: { title: 'request logs', idempotent: false, publishedIntervalMs: 1000 },
+  // SSH keys: Vast publishes 1.0 s for "create SSH key"; the others have no figure, so 1 s too.
+  sshKeys: { title: 'list account SSH keys', idempotent: true, publishedIntervalMs: 1000 },
+  sshKeyAdd: { title: 'add account SSH key', idempotent: false, publishedIntervalMs: 1000 },
+  sshKeyRemove: { title: 'remove account SSH key', idempotent: false, publishedIntervalMs: 1000 },
+  instanceSshKeys: { title: 'list instance SSH keys', idempotent: true, publishedIntervalMs: 1000 },
+  sshKeyAttach: { title: 'attach SSH key to instance', idempotent: false, publishedIntervalMs: 1000 },
 };
 
 export const ENDPOINT_CLASSES = Object.keys(ENDPOINTS) as EndpointClass[];
@@ -55,6 +66,11 @@ const ROUTES: ReadonlyArray<[method: string, pattern: RegExp, endpoint: Endpoint
   ['PUT', /^\/api\/v0\/instances\/\d+\/?$/, 'manage'],
   ['DELETE', /^\/api\/v0\/instances\/\d+\/?$/, 'destroy'],
   ['GET', /^\/api\/v0\/users\/current\/?$/, 'user'],
+  ['GET', /^\/api\/v0\/ssh\/?$/, 'sshKeys'],
+  ['POST', /^\/api\/v0\/ssh\/?$/, 'sshKeyAdd'],
+  ['DELETE', /^\/api\/v0\/ssh\/\d+\/?$/, 'sshKeyRemove'],
+  ['GET', /^\/api\/v0\/instances\/\d+\/ssh\/?$/, 'instanceSshKeys'],
+  ['POST', /^\/api\/v0\/instances\/\d+\/ssh\/?$/, 'sshKeyAttach'],
 ];
 
 /** The endpoint class of a request, or undefined when Vast has no such endpoint. */

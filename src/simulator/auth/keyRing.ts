@@ -5,6 +5,11 @@ export interface Identity {
   /** "key1", "key2"... for full keys, "ro1"... for read-only keys. Safe to log. */
   keyId: string;
   readOnly: boolean;
+  /**
+   * Set for an instance's own key (`instance_api_key`, CONTAINER_API_KEY in the container): it may
+   * only start, stop or destroy that one instance.
+   */
+  instanceId?: number;
 }
 
 export type AuthResult =
@@ -16,7 +21,12 @@ export type AuthResult =
 export class KeyRing {
   private readonly identities = new Map<string, Identity>();
 
-  constructor(fullKeys: readonly string[], readOnlyKeys: readonly string[] = []) {
+  constructor(
+    fullKeys: readonly string[],
+    readOnlyKeys: readonly string[] = [],
+    /** The instance whose own API key this is (looked up at each request: destroyed instances' keys stop working). */
+    private readonly instanceKey: (key: string) => number | undefined = () => undefined,
+  ) {
     fullKeys.forEach((key, i) => this.identities.set(key, { keyId: `key${i + 1}`, readOnly: false }));
     readOnlyKeys.forEach((key, i) => this.identities.set(key, { keyId: `ro${i + 1}`, readOnly: true }));
   }
@@ -31,7 +41,10 @@ export class KeyRing {
     const key = bearerKey(req.headers.authorization) ?? query.get('api_key') ?? undefined;
     if (!key) return { ok: false };
     const identity = this.identities.get(key);
-    return identity ? { ok: true, identity } : { ok: false, keyId: 'invalid' };
+    if (identity) return { ok: true, identity };
+    const instanceId = this.instanceKey(key);
+    if (instanceId !== undefined) return { ok: true, identity: { keyId: `instance${instanceId}`, readOnly: false, instanceId } };
+    return { ok: false, keyId: 'invalid' };
   }
 }
 

@@ -37,7 +37,7 @@ export function toWireInstance(record: InstanceRecord, now: number): Instance {
     num_gpus: hw.num_gpus,
     gpu_ram: hw.gpu_ram,
     gpu_totalram: hw.gpu_total_ram,
-    gpu_util: usage?.gpuUtil ?? null,
+    gpu_util: usage ? (record.gpuUtil !== undefined ? record.gpuUtil : usage.gpuUtil) : null,
     gpu_temp: usage?.gpuTemp ?? null,
     cpu_name: hw.cpu_name,
     cpu_cores_effective: hw.cpu_cores_effective,
@@ -103,7 +103,8 @@ function portMap(record: InstanceRecord): NonNullable<Instance['ports']> {
 function utilisation(id: number, now: number) {
   const random = Random.for(id, Math.floor(now / 10_000));
   return {
-    gpuUtil: round(random.between(0.05, 1), 3),
+    // Percent, as Vast reports it (the CLI prints it under "Util. %").
+    gpuUtil: round(random.between(5, 100), 1),
     gpuTemp: random.int(38, 82),
     cpuUtil: round(random.between(0.02, 0.9), 3),
     memShare: random.between(0.1, 0.7),

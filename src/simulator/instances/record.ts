@@ -6,6 +6,15 @@ import type { StatusEvent } from './timeline';
 /** What the CLI asks for when no runtype is given: direct SSH with the proxy as fallback. */
 const DEFAULT_RUNTYPE = 'ssh_direc ssh_proxy';
 
+/** A key an instance accepts, and how it got there. */
+export interface InstanceSshKey {
+  id: number;
+  public_key: string;
+  /** 'account': on the account when the instance was created; 'attached': attached to it later. */
+  source: 'account' | 'attached';
+  added_at: string;
+}
+
 /** What the simulator stores per instance; the wire object is derived from it at read time. */
 export interface InstanceRecord {
   id: number;
@@ -38,6 +47,10 @@ export interface InstanceRecord {
   directPortStart: number | null;
   jupyterToken: string;
   instanceApiKey: string;
+  /** Public keys the instance accepts: the account's at creation, plus those attached since. */
+  sshKeys: InstanceSshKey[];
+  /** GPU utilisation (%) to report while live instead of the drawn one; null reports none. */
+  gpuUtil?: number | null;
   /** This instance's own stream: its durations do not depend on what other instances did. */
   random: Random;
 }
@@ -86,6 +99,7 @@ export function createRecord({ id, random, hardware, offerId, createdAt, startDa
     directPortStart: hardware.direct_port_count > 0 ? random.int(20_000, 40_000) : null,
     jupyterToken: random.hex(64),
     instanceApiKey: random.hex(64),
+    sshKeys: [],
     random,
   };
 }

@@ -26,6 +26,10 @@ export interface InstanceSeed {
   diskGb?: number;
   /** How long ago it was started (`start_date`). Default: a few hours, seeded. */
   ageMs?: number;
+  /** GPU utilisation (%) it reports while running (default: drawn, 5-100 %); null reports none. */
+  gpuUtil?: number | null;
+  /** Interruptible at this bid ($/h). */
+  bidPrice?: number;
 }
 
 const LABELS = [

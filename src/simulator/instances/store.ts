@@ -53,6 +53,8 @@ export class InstanceStore {
   private readonly ids: Random;
   private nextId: number;
   private spentOnDestroyed = 0;
+  /** Destroys still to answer "success" while leaving the instance listed (and billed). */
+  private lingeringDestroys = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -168,14 +170,50 @@ export class InstanceStore {
     });
   }
 
+  /**
+   * The next `count` destroys answer success but leave the instance listed, running and billed:
+   * the known failure where a destroy "succeeds" and the instance keeps billing.
+   */
+  lingerNextDestroys(count = 1): void {
+    this.lingeringDestroys += count;
+  }
+
   /** Removes the instance, keeps what it cost, and puts its offer back on the market. */
   destroy(id: number): boolean {
     const record = this.records.get(id);
     if (!record) return false;
+    if (this.lingeringDestroys > 0) {
+      this.lingeringDestroys--;
+      return true;
+    }
     this.spentOnDestroyed += costUntil(record, this.clock.now());
     this.records.delete(id);
     if (record.offerId !== null && this.offers.get(record.offerId)) this.offers.setRented(record.offerId, false);
     return true;
+  }
+
+  /**
+   * An interruptible instance loses its GPU to a higher bid: `stopped` now, while it still wants to
+   * run (Vast stops outbid instances; it does not destroy them).
+   */
+  outbid(id: number): void {
+    const record = this.mustGet(id);
+    const now = this.clock.now();
+    record.timeline = replan(record.timeline, now, [
+      { at: now, status: 'stopped', msg: 'outbid: a higher bid took the GPU; the instance restarts when its bid wins again' },
+    ]);
+    record.intended = 'running';
+  }
+
+  /** GPU utilisation (%) the instance reports while live from now on; undefined goes back to drawn values. */
+  setGpuUtil(id: number, percent: number | null | undefined): void {
+    this.mustGet(id).gpuUtil = percent;
+  }
+
+  /** The instance whose own API key (CONTAINER_API_KEY) this is, if any. */
+  findByApiKey(key: string): number | undefined {
+    for (const record of this.records.values()) if (record.instanceApiKey === key) return record.id;
+    return undefined;
   }
 
   /** Puts the instance in `status` now (e.g. 'offline', 'unknown') and cancels scheduled changes. */
@@ -237,7 +275,9 @@ export class InstanceStore {
         runtype: seed.runtype,
       },
     });
+    if (seed.bidPrice !== undefined) record.bidPrice = seed.bidPrice;
     if (seed.price !== undefined) record.gpuPerHour = Math.max(0, seed.price - record.storagePerHour);
+    if (seed.gpuUtil !== undefined) record.gpuUtil = seed.gpuUtil;
     const outcome = seed.outcome ?? this.drawOutcome(record);
     record.timeline = seedPlan(this.context(record), now, status, outcome, seed.nextInMs);
     if (seed.statusMsg !== undefined) record.timeline[0].msg = seed.statusMsg;

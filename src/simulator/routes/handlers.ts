@@ -10,6 +10,7 @@ import { requestLogs } from './requestLogs';
 import type { RouteHandler } from './route';
 import { searchOffers } from './searchOffers';
 import { showInstance } from './showInstance';
+import { addAccountKey, attachInstanceKey, listAccountKeys, listInstanceKeys, removeAccountKey } from './sshKeys';
 
 /** One handler per endpoint class; `classifyRequest` (src/vast/endpoints.ts) does the routing. */
 export const HANDLERS: Readonly<Record<EndpointClass, RouteHandler>> = {
@@ -23,7 +24,12 @@ export const HANDLERS: Readonly<Record<EndpointClass, RouteHandler>> = {
   destroy: destroyInstance,
   user: currentUser,
   logs: requestLogs,
+  sshKeys: listAccountKeys,
+  sshKeyAdd: addAccountKey,
+  sshKeyRemove: removeAccountKey,
+  instanceSshKeys: listInstanceKeys,
+  sshKeyAttach: attachInstanceKey,
 };
 
 /** Classes a read-only key may not call (Vast's `instance_write` group). */
-export const WRITE_CLASSES: ReadonlySet<EndpointClass> = new Set(['create', 'manage', 'reboot', 'destroy']);
+export const WRITE_CLASSES: ReadonlySet<EndpointClass> = new Set(['create', 'manage', 'reboot', 'destroy', 'sshKeyAttach']);

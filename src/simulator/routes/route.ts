@@ -4,6 +4,7 @@ import type { Account } from '../account/account';
 import type { InstanceStore } from '../instances/store';
 import type { LogUploads } from '../instances/logUploads';
 import type { OfferCatalogue } from '../offers/catalogue';
+import type { AccountSshKeys } from '../ssh/accountSshKeys';
 import { ApiError } from '../server/apiError';
 import type { SimResponse } from '../server/response';
 
@@ -16,6 +17,7 @@ export interface SimState {
   instances: InstanceStore;
   account: Account;
   logUploads: LogUploads;
+  sshKeys: AccountSshKeys;
 }
 
 export interface RouteRequest {

@@ -72,7 +72,7 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     const denied = jsonResponse(401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
     return respond(parts, req, res, { endpoint, keyId: auth.keyId }, denied);
   }
-  const { keyId, readOnly } = auth.identity;
+  const { keyId, readOnly, instanceId } = auth.identity;
 
   const verdict = limiter.check(keyId, endpoint);
   if (verdict) {
@@ -92,6 +92,7 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     const idInPath = path.match(/(\d+)\/?$/)?.[1];
     const body = parseJsonBody(bodyText);
     const pathId = idInPath === undefined ? undefined : Number(idInPath);
+    if (instanceId !== undefined) checkInstanceKeyScope(instanceId, endpoint, pathId, body);
     response = HANDLERS[endpoint](state, { endpoint, path, query: url.searchParams, body, pathId });
   } catch (error) {
     response = errorResponse(error);
@@ -163,6 +164,15 @@ function record(parts: PipelineParts, req: IncomingMessage, meta: Partial<Reques
     ...meta,
     status,
   });
+}
+
+/** An instance's own key may start, stop or destroy its own instance, and nothing else. */
+function checkInstanceKeyScope(instanceId: number, endpoint: string, pathId: number | undefined, body: unknown): void {
+  const own = pathId === instanceId;
+  const stateOnly =
+    body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).every((key) => key === 'state');
+  if (own && (endpoint === 'destroy' || (endpoint === 'manage' && stateOnly))) return;
+  throw new ApiError(403, 'not_authorized', 'This instance API key may only start, stop or destroy its own instance.');
 }
 
 function unrouted(method: string, path: string): SimResponse {
