@@ -36,7 +36,7 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new OutputLog();
   // Every window (each has its own extension host) and script on a key shares one budget and poll.
-  configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line) });
+  configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line), trace: (line) => log.info(line) });
   shareBudgetsAcrossProcesses(processBudgets);
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
   const sessions = new SessionManager(store, readSettings, systemClock, log);

@@ -9,8 +9,10 @@ export interface CoordinationSettings {
   enabled: boolean;
   /** What this process is, for the others' status bars: 'window' (a VS Code window) or 'script'. */
   kind: string;
-  /** Where problems and role changes go; one line each, never the key. */
+  /** Where problems go (this process runs standalone, and why); one line each, never the key. */
   log: (line: string) => void;
+  /** Where role changes go (leading, following, hand-over); default nowhere. */
+  trace?: (line: string) => void;
   /** The socket directory (default: the per-user runtime directory). */
   dir?: string;
 }
@@ -41,7 +43,7 @@ export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposabl
   installed.add(registry);
   const hook = registry.onBudgetCreated((budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request: BudgetRequest) => {
     if (request.shareAcrossProcesses === false || request.clock !== systemClock) return;
-    const start = () => new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, dir: settings.dir });
+    const start = () => new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, trace: settings.trace, dir: settings.dir });
     shareable.set(budget, start);
     if (settings.enabled) coordinated.set(budget, start());
   });

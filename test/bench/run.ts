@@ -15,6 +15,7 @@ import { BENCH_SEED } from './harness/scenario';
 import { ratiosSummary } from './harness/summary';
 import { bytes } from './harness/table';
 import { workloadReport } from './harness/workloadReport';
+import { realtimeReport, runRealtime } from './realtime';
 import { workloads } from './workloads';
 import { runWorkload, type WorkloadResult } from './workloads/workload';
 
@@ -68,6 +69,13 @@ async function main(): Promise<number> {
   say(ratiosSummary(results));
   say();
 
+  // Real timers, real processes: beside the virtual-time tables above (--no-realtime skips them).
+  const realtime = flags.has('--no-realtime') ? [] : await runRealtime(say);
+  if (realtime.length) {
+    say();
+    say(realtimeReport(realtime));
+  }
+
   const broken = [...results.flatMap((r) => r.broken), ...(foundation.failed ? [`foundation: ${foundation.failed} searches failed`] : [])];
   say(broken.length ? `Correctness of our client: BROKEN\n${broken.map((b) => `  ${b}`).join('\n')}` : 'Correctness of our client: OK (no duplicate, no lost instance, no failed operation; stale served; recovered)');
 
@@ -75,6 +83,7 @@ async function main(): Promise<number> {
   const json = {
     seed: BENCH_SEED,
     wallMs: Date.now() - started,
+    realtime: realtime.map(({ workload, result, error }) => ({ id: workload.id, title: workload.title, rows: result?.rows, notes: result?.notes, error })),
     workloads: results.map(({ workload, results: clients, broken: reasons }) => ({
       id: workload.id,
       title: workload.title,

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (config.mode === 'coordinator') {
     let coordinator: Coordinator;
     try {
-      coordinator = await Coordinator.join({ host: config.host, apiKey: config.apiKey, dir: config.dir, kind: config.kind, log });
+      coordinator = await Coordinator.join({ host: config.host, apiKey: config.apiKey, dir: config.dir, kind: config.kind, log, trace: log });
     } catch (error) {
       emit({ ev: 'standalone', reason: String(error) });
       return;
