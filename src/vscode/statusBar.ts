@@ -3,6 +3,7 @@ import { RateLimitIndicator, type IndicatorView } from '../ui/rateLimitIndicator
 import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
 import type { SessionManager } from './sessionManager';
+import { COMMANDS } from './contributions';
 import { coordinationOf } from '../coordination/processCoordination';
 
 /** The other processes on this session's budget (this window excluded). */
@@ -31,7 +32,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
     private readonly clock: Clock,
   ) {
     this.item.name = 'Vast.ai Rate Limits';
-    this.item.command = 'vastai.showLog';
+    this.item.command = COMMANDS.showLog;
     this.disposables.push(this.item, sessions.onDidChange((session) => this.attach(session)));
     this.attach(sessions.current);
   }

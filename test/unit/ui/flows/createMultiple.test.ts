@@ -44,7 +44,7 @@ describe('Create Multiple Instances flow', () => {
     assert.equal(confirm.confirmLabel, 'Create 3 Instances');
     const instances = labelled('batch');
     assert.equal(instances.length, 3);
-    assert.ok(instances.every((i) => i.dph_total <= per + 1e-9 && i.actual_status === 'running'));
+    assert.ok(instances.every((i) => i.dph_total! <= per + 1e-9 && i.actual_status === 'running'));
     const progress = h.prompter.progress.find((p) => p.title.startsWith('Creating 3 instances'))!;
     assert.ok(progress.lines.some((l) => /^1\/3: Creating batch-/.test(l)));
     assert.ok(progress.lines.some((l) => /^3\/3: Created instance \d+/.test(l)));
@@ -92,7 +92,7 @@ describe('Create Multiple Instances flow', () => {
     h = await startFlowHarness();
     h.prompter.type('1').type('21').type('two').type('4').escape({ step: 2 });
     assert.equal(await h.flow(createMultipleFlow(h.ctx)), undefined);
-    assert.deepEqual(h.prompter.prompts[0].validation, Array(3).fill('Enter a whole number from 2 to 20.'));
+    assert.deepEqual(h.prompter.prompt({ step: 1 }).validation, Array(3).fill('Enter a whole number from 2 to 20.'));
     assert.deepEqual(h.prompter.notifications, []);
     assert.equal(h.sim.log.count(), 0);
   });
