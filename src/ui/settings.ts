@@ -51,4 +51,5 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   defaultImage: DEFAULT_SETTINGS.defaultImage,
   defaultDiskGb: DEFAULT_SETTINGS.defaultDiskGb,
   useSimulator: DEFAULT_SETTINGS.useSimulator,
+  shareBudget: DEFAULT_SETTINGS.shareBudget,
 };

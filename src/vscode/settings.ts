@@ -25,6 +25,6 @@ export function readSettings(): ExtensionSettings {
     defaultImage: config.get<string>('defaultImage')?.trim() || DEFAULT_SETTINGS.defaultImage,
     defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb),
     useSimulator: config.get<boolean>('useSimulator') ?? DEFAULT_SETTINGS.useSimulator,
-    shareBudget: config.get<boolean>('shareBudget') !== false,
+    shareBudget: config.get<boolean>('shareBudget') ?? DEFAULT_SETTINGS.shareBudget,
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../../src/simulator';
-import { ParticipantProcess, type ParticipantEvent } from './participantProcess';
+import { ParticipantProcess, firstTo, type ParticipantEvent } from './participantProcess';
 
 const WAITED_ID = 4242;
 const sentLists = (p: ParticipantProcess) => p.events.filter((e) => e.ev === 'sent' && e.endpoint === 'instances').length;
@@ -58,10 +58,11 @@ describe('one budget and one instance poll per key across processes', function (
     const listsBeforeKill = sim.log.count({ endpoint: 'instances' });
     assert.equal(listsBeforeKill, sentLists(a), 'every list request in the log came from the leader');
 
+    const marks = [b.events.length, c.events.length];
     await a.kill('SIGKILL');
-    const leader = await Promise.race([b.waitFor(isRole('leader'), 'B leading').then(() => b), c.waitFor(isRole('leader'), 'C leading').then(() => c)]);
+    const leader = await firstTo([b, c], isRole('leader'), 'B or C leading');
     const follower = leader === b ? c : b;
-    await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader');
+    await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader', 120_000, marks[leader === b ? 1 : 0]);
     const followerSentBefore = sentLists(follower);
 
     // The waits started before the hand-over complete after it.
