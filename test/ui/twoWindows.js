@@ -7,8 +7,9 @@
 // $TEST_COUNTS_FILE when set.
 //
 // Built-in demo mode is not used: each window's demo simulator is its own server (its own budget),
-// so there is nothing to share there. This runs the product as with a real key: the key comes from
-// VAST_API_KEY (offered as the Vast CLI's key) and vastai.apiUrl points at the simulator.
+// so there is nothing to share there. This runs the product as with a real key: vastai.apiUrl points
+// at the simulator and the key is typed into "Vast.ai: Set API Key" in the first window (the second
+// finds it in VS Code's secret storage).
 const fs = require('node:fs');
 const path = require('node:path');
 const { ensureTools } = require('../harness/tools');
@@ -55,18 +56,19 @@ async function main() {
       label: 'ui2',
       vsix,
       workspace: true,
-      env: { VAST_API_KEY: sim.apiKey },
+      env: { VAST_API_KEY: undefined },
       settings: { 'vastai.apiUrl': sim.url, 'vastai.refreshInterval': TICK_S, 'vastai.useSimulator': false },
     });
     browser = await launchBrowser({ profileDir: path.join(server.dirs.state, 'chromium') });
     const first = browser.page;
     await first.goto(server.workbenchUrl());
 
-    await step('window 1 takes the key the Vast CLI has (VAST_API_KEY) and lists the instances', 'key', [first], async () => {
+    await step('window 1: Set API Key (checked with the simulator) and the Instances view lists the instances', 'key', [first], async () => {
       await wb.waitForWorkbench(first);
-      const offer = await wb.expectVisible(wb.notificationToasts(first, /Vast CLI has an API key/), 'the offer to use the Vast CLI key', 60_000);
-      await offer.locator('.monaco-button', { hasText: 'Use CLI Key' }).click();
-      await wb.expectVisible(wb.notificationToasts(first, /Connected to Vast\.ai/), 'the "Connected to Vast.ai" notification', 60_000);
+      await first.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+      await wb.runCommandKeepingInput(first, 'Vast.ai: Set API Key');
+      await wb.answerStep(first, 'Set API Key', { typed: sim.apiKey });
+      await wb.expectVisible(wb.notificationToasts(first, /Connected to/), 'the "Connected to ..." notification', 60_000);
       const sidebar = await wb.openViewContainer(first, 'Vast.ai');
       for (const label of ['alpha', 'beta', 'gamma']) await wb.expectVisible(wb.treeRows(sidebar, label), `"${label}" in window 1's Instances view`, 60_000);
     });
