@@ -341,6 +341,15 @@ export class EndpointGate {
     return Math.max(this.cooldownUntil, this.notBefore) - this.clock.now();
   }
 
+  /**
+   * Another process sent on this endpoint at `at` (epoch ms) with a slot this gate granted: the
+   * next send here keeps the spacing from that moment, since the grant reached it a little later.
+   */
+  noteSentElsewhere(at: number): void {
+    const due = at + this.spacing(this.intervalMs);
+    if (due > this.notBefore) this.notBefore = due;
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;

@@ -75,6 +75,24 @@ describe('one budget and one instance poll per key across processes', function (
     assert.equal(sim.log.count({ status: 429 }), 0, 'no 429 from our own processes');
   });
 
+  it("a follower's sends take their slots from the leader's gate: two processes' bursts on one endpoint stay spaced at the server", async () => {
+    const a = start();
+    await a.waitFor(isRole('leader'), 'A leading');
+    const b = start();
+    await b.waitFor(isRole('follower'), 'B following');
+    for (let i = 0; i < 4; i++) {
+      a.send({ cmd: 'user' });
+      b.send({ cmd: 'user' });
+    }
+    for (const p of [a, b]) await p.waitFor(() => p.events.filter((e) => e.ev === 'result' && e.cmd === 'user').length === 4, 'four answers');
+    const users = sim.log.entries({ endpoint: 'user' });
+    assert.equal(users.length, 8, JSON.stringify(users));
+    const gaps = users.slice(1).map((entry, i) => entry.at - users[i].at);
+    // The published interval is 1 s; two processes spacing only their own requests would interleave closer.
+    assert.ok(Math.min(...gaps) >= 900, `gaps at the server: ${gaps.join(', ')} ms`);
+    assert.equal(sim.log.count({ status: 429 }), 0);
+  });
+
   it('with sharing off, each process keeps its own budget and polls for itself', async () => {
     const a = start({ share: false });
     const b = start({ share: false });
