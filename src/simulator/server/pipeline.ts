@@ -148,6 +148,14 @@ async function beforeProcessing(
       await clock.parkIo(closed(res));
       record(parts, req, meta, 0);
       return false;
+    case 'late-commit': {
+      // Parked while the client waits (its own timeout runs); once it hangs up, the commit still comes.
+      const commitAt = clock.now() + fault.delayMs!;
+      await clock.parkIo(delay(clock, fault.delayMs!, res));
+      const rest = commitAt - clock.now();
+      if (rest > 0) await sleep(clock, rest);
+      return true;
+    }
     case 'slow': {
       const stillOpen = await clock.parkIo(delay(clock, fault.delayMs!, res));
       if (!stillOpen) record(parts, req, meta, 0);
@@ -166,6 +174,7 @@ function respond(
   response: SimResponse,
 ): void {
   record(parts, req, meta, response.status);
+  if (res.destroyed || req.socket.destroyed) return; // the client gave up (a late commit)
   writeResponse(res, response, parts.clock.now());
 }
 
@@ -176,13 +185,27 @@ function drop(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestL
 }
 
 function record(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestLogEntry>, status: number): void {
+  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  const filteredBy = filterColumns(url.searchParams.get('select_filters'));
   parts.log.record({
     at: parts.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
-    path: new URL(req.url ?? '/', 'http://simulator.invalid').pathname,
+    path: url.pathname,
+    ...(filteredBy ? { filteredBy } : {}),
     ...meta,
     status,
   });
+}
+
+/** The keys of a JSON `select_filters` object, or undefined (absent or not an object). */
+function filterColumns(raw: string | null): string[] | undefined {
+  if (raw === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An instance's own key may start, stop or destroy its own instance, and nothing else. */
