@@ -14,6 +14,7 @@ import { processBudgets, type BudgetRegistry } from './budgetRegistry';
 import { FileLimitMemory } from './fileLimitMemory';
 import type { LimitMemoryStore } from './limitMemory';
 import type { RateLimitGates } from './rateLimitGates';
+import { parseInstance, parseInstances, parseOffers, parseUser, type FieldDrop } from './wireSchemas';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
 
@@ -121,6 +122,16 @@ export class VastClient {
   private readonly staleServed = new Emitter<{ ageMs: number; reason?: string }>();
   /** A search was answered with stale data because Vast could not answer (the status bar shows it). */
   readonly onDidServeStale = this.staleServed.event;
+  private readonly fieldDrops = new Emitter<FieldDrop>();
+  /** A field (or row) Vast sent in a form the client could not use, once per kind of field: for the log. */
+  readonly onDidDropField = this.fieldDrops.event;
+  private readonly reportedDrops = new Set<string>();
+  private readonly noteDrop = (drop: FieldDrop) => {
+    const key = `${drop.kind}.${drop.field}`;
+    if (this.reportedDrops.has(key)) return;
+    this.reportedDrops.add(key);
+    this.fieldDrops.fire(drop);
+  };
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly searches: SearchCache;
@@ -172,8 +183,8 @@ export class VastClient {
       searchKey(body),
       async ({ failFast, signal }) => {
         const response = await this.call<{ offers?: unknown }>({ endpoint: 'search', method: 'POST', path: '/api/v0/bundles/', body, signal, failFast });
-        if (!Array.isArray(response.offers)) throw invalidResponse('search offers', 'no "offers" list');
-        return response.offers as Offer[];
+        if (!isRecord(response) || !Array.isArray(response.offers)) throw invalidResponse('search offers', 'no "offers" list');
+        return parseOffers(response.offers, this.noteDrop);
       },
       options,
     );
@@ -215,7 +226,7 @@ export class VastClient {
       const response = await this.call<Partial<InstancesPage>>({ endpoint: 'instances', method: 'GET', path: '/api/v1/instances/', query, signal: options.signal });
       if (!isRecord(response)) throw invalidResponse('list instances', 'not an object');
       if (response.instances != null && !Array.isArray(response.instances)) throw invalidResponse('list instances', '"instances" is not a list');
-      instances.push(...(response.instances ?? []));
+      instances.push(...parseInstances(response.instances ?? [], this.noteDrop));
       const next: unknown = response.next_token ?? null;
       if (next === null || next === '') return instances;
       if (typeof next !== 'string' || next.length > 4096) throw invalidResponse('list instances', 'the page token is not a short string');
@@ -228,28 +239,30 @@ export class VastClient {
 
   /** The deprecated v0 list, for servers that lack v1. */
   async listInstancesLegacy(options: { signal?: AbortSignal } = {}): Promise<Instance[]> {
-    const response = await this.call<{ instances?: Instance[] | null }>({
+    const response = await this.call<{ instances?: unknown }>({
       endpoint: 'instancesLegacy',
       method: 'GET',
       path: '/api/v0/instances/',
       query: { owner: 'me' },
       signal: options.signal,
     });
-    return response.instances ?? [];
+    if (!isRecord(response)) throw invalidResponse('list instances', 'not an object');
+    return parseInstances(response.instances ?? [], this.noteDrop);
   }
 
   /** One instance, or null when it does not exist (any more). */
   async showInstance(id: number, options: { signal?: AbortSignal } = {}): Promise<Instance | null> {
     try {
       // Vast's quirk: a plural key wrapping one object, null for an unknown id.
-      const response = await this.call<{ instances?: Instance | null }>({
+      const response = await this.call<{ instances?: unknown }>({
         endpoint: 'instance',
         method: 'GET',
         path: `/api/v0/instances/${instanceId(id)}/`,
         query: { owner: 'me' },
         signal: options.signal,
       });
-      return response.instances ?? null;
+      if (!isRecord(response) || response.instances == null) return null;
+      return parseInstance(response.instances, this.noteDrop) ?? null;
     } catch (error) {
       if (isVastApiError(error, 'not-found')) return null;
       throw error;
@@ -269,12 +282,13 @@ export class VastClient {
       body,
       signal,
     });
-    if (typeof response.new_contract !== 'number') {
+    if (!isRecord(response) || !Number.isSafeInteger(response.new_contract) || (response.new_contract as number) <= 0) {
       throw new VastApiError('outcome-unknown', 'Vast.ai accepted the create request but did not say which instance it made; check the instance list.', {
         endpoint: 'create',
       });
     }
-    return { instanceId: response.new_contract, instanceApiKey: response.instance_api_key };
+    const instanceApiKey = typeof response.instance_api_key === 'string' ? response.instance_api_key : undefined;
+    return { instanceId: response.new_contract as number, instanceApiKey };
   }
 
   startInstance(id: number, signal?: AbortSignal): Promise<void> {
@@ -299,8 +313,9 @@ export class VastClient {
   }
 
   async currentUser(options: { signal?: AbortSignal } = {}): Promise<User> {
-    const user = await this.call<User>({ endpoint: 'user', method: 'GET', path: '/api/v0/users/current/', signal: options.signal });
-    if (typeof user !== 'object' || user === null || typeof user.id !== 'number') throw invalidResponse('current user', 'no user id');
+    const response = await this.call<unknown>({ endpoint: 'user', method: 'GET', path: '/api/v0/users/current/', signal: options.signal });
+    const user = parseUser(response, this.noteDrop);
+    if (!user) throw invalidResponse('current user', 'no user id');
     return user;
   }
 
@@ -363,6 +378,7 @@ export class VastClient {
   dispose(): void {
     this.requestEvents.dispose();
     this.staleServed.dispose();
+    this.fieldDrops.dispose();
     // The gates are shared with every client on this key: leave them, take back our options.
     this.membership.dispose();
   }

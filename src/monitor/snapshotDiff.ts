@@ -60,5 +60,9 @@ export function isEmptyDiff(diff: SnapshotDiff): boolean {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false; // too deep or cyclic to compare (the boundary keeps such values out): call it changed
+  }
 }

@@ -11,7 +11,7 @@ export function summarizeAccount(user: User | undefined, instances: Iterable<Ins
     perHour += instance.dph_total || 0;
   }
   const parts: string[] = [];
-  if (user) parts.push(`$${user.credit.toFixed(2)} credit`);
+  if (user && typeof user.credit === 'number') parts.push(`$${user.credit.toFixed(2)} credit`);
   parts.push(running === 0 ? 'none running' : `${running} running · $${perHour.toFixed(2)}/h`);
   return parts.join(' · ');
 }

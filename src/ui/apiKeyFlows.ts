@@ -117,7 +117,8 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
     return false;
   }
   await deps.onKeyChanged();
-  const who = user ? ` as ${user.username || user.email} ($${user.credit.toFixed(2)} credit)` : '';
+  const credit = typeof user?.credit === 'number' ? ` ($${user.credit.toFixed(2)} credit)` : '';
+  const who = user ? ` as ${user.username || user.email || `account ${user.id}`}${credit}` : '';
   await deps.prompter.notify('info', `Connected to Vast.ai${who}.`);
   return true;
 }

@@ -38,7 +38,7 @@ interface Look {
 export function presentInstance(instance: Instance, now: number): InstancePresentation {
   const look = lookOf(instance);
   const name = instance.label?.trim() || `Instance ${instance.id}`;
-  const gpus = `${instance.gpu_name}${instance.num_gpus > 1 ? ` ×${instance.num_gpus}` : ''}`;
+  const gpus = `${instance.gpu_name ?? 'unknown GPU'}${(instance.num_gpus ?? 0) > 1 ? ` ×${instance.num_gpus}` : ''}`;
   const parts = [gpus, formatPrice(instance.dph_total)];
   const uptime = uptimeMs(instance, now);
   if (look.state === 'running' && uptime !== undefined) parts.push(`up ${formatDuration(uptime)}`);
@@ -104,9 +104,9 @@ function lookOf(instance: Instance): Look {
 function tooltipOf(instance: Instance, name: string, look: Look, now: number): string {
   const rows: Array<[string, string | undefined]> = [
     ['Status', `${look.word}${instance.status_msg ? ` — ${escapeMarkdown(instance.status_msg)}` : ''}`],
-    ['GPU', `${instance.num_gpus} × ${escapeMarkdown(instance.gpu_name)}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
+    ['GPU', `${instance.num_gpus ?? '?'} × ${escapeMarkdown(instance.gpu_name ?? 'unknown GPU')}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
     ['Price', formatPrice(instance.dph_total)],
-    ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${Math.round(instance.cpu_ram / 1000)} GB` : undefined],
+    ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${instance.cpu_ram != null ? Math.round(instance.cpu_ram / 1000) : '?'} GB` : undefined],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
     ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
     ['Image', instance.image_uuid ? `\`${instance.image_uuid}\`` : undefined],

@@ -9,8 +9,8 @@ export interface OfferItem extends PickItem {
 }
 
 /** "$0.42/h"; three decimals below ten cents ("$0.053/h"). */
-export function formatPrice(dollarsPerHour: number): string {
-  if (!Number.isFinite(dollarsPerHour)) return '$?/h';
+export function formatPrice(dollarsPerHour: number | null | undefined): string {
+  if (typeof dollarsPerHour !== 'number' || !Number.isFinite(dollarsPerHour)) return '$?/h';
   const decimals = dollarsPerHour > 0 && dollarsPerHour < 0.1 ? 3 : 2;
   return `$${dollarsPerHour.toFixed(decimals)}/h`;
 }
@@ -22,11 +22,13 @@ export function gpuSummary(gpuName: string, numGpus: number): string {
 
 /** MB as Vast reports memory, to whole GB ("24 GB"). */
 export function formatGb(megabytes: number): string {
+  if (!Number.isFinite(megabytes)) return '? GB';
   return `${Math.round(megabytes / 1024)} GB`;
 }
 
 /** "99.2%" from Vast's 0-1 reliability. */
 export function formatReliability(reliability: number): string {
+  if (!Number.isFinite(reliability)) return '?%';
   return `${(Math.floor(reliability * 1000) / 10).toFixed(1)}%`;
 }
 
@@ -36,13 +38,15 @@ export function formatReliability(reliability: number): string {
  */
 export function offerItem(offer: Offer): OfferItem {
   const description = [formatGb(offer.gpu_ram), formatReliability(offer.reliability), offer.geolocation || 'unknown location'].join(' · ');
-  const cpus = Number.isInteger(offer.cpu_cores_effective) ? String(offer.cpu_cores_effective) : offer.cpu_cores_effective.toFixed(1);
+  // A field the boundary could not read is NaN: shown as "?" (src/api/wireSchemas.ts).
+  const known = (value: number, show: (n: number) => string) => (Number.isFinite(value) ? show(value) : '?');
+  const cpus = known(offer.cpu_cores_effective, (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1)));
   const detail = [
     `offer ${offer.id}`,
     `${cpus} CPU`,
     `${formatGb(offer.cpu_ram)} RAM`,
-    `↓${Math.round(offer.inet_down)} Mbps`,
-    `CUDA ${Number(offer.cuda_max_good).toFixed(1)}`,
+    `↓${known(offer.inet_down, (n) => String(Math.round(n)))} Mbps`,
+    `CUDA ${known(Number(offer.cuda_max_good), (n) => n.toFixed(1))}`,
     offer.verification ?? (offer.verified ? 'verified' : 'unverified'),
   ].join(' · ');
   return { label: `${formatPrice(offer.dph_total)}  ${gpuSummary(offer.gpu_name, offer.num_gpus)}`, description, detail, offer };

@@ -52,7 +52,8 @@ export interface Offer {
   public_ipaddr: string;
   /** "California, US". */
   geolocation: string;
-  verification: 'verified' | 'unverified' | 'deverified';
+  /** Absent when Vast did not say (or said something else). */
+  verification?: 'verified' | 'unverified' | 'deverified';
   verified: boolean;
   rentable: boolean;
   rented: boolean;
@@ -65,6 +66,10 @@ export interface Offer {
   [extra: string]: unknown;
 }
 
+/**
+ * An instance as the client hands it out, checked field by field (src/api/wireSchemas.ts): a field
+ * Vast omitted or sent in a form we cannot use is null (unknown), never a wrong type.
+ */
 export interface Instance {
   id: number;
   actual_status: InstanceStatus | null;
@@ -73,17 +78,17 @@ export interface Instance {
   next_state: string | null;
   status_msg: string | null;
   label: string | null;
-  machine_id: number;
-  host_id: number;
+  machine_id: number | null;
+  host_id: number | null;
   image_uuid: string | null;
   image_runtype: string | null;
   onstart: string | null;
-  gpu_name: string;
-  num_gpus: number;
-  gpu_ram: number;
-  gpu_totalram: number;
-  cpu_cores_effective: number;
-  cpu_ram: number;
+  gpu_name: string | null;
+  num_gpus: number | null;
+  gpu_ram: number | null;
+  gpu_totalram: number | null;
+  cpu_cores_effective: number | null;
+  cpu_ram: number | null;
   gpu_util: number | null;
   gpu_temp: number | null;
   disk_space: number | null;
@@ -95,9 +100,9 @@ export interface Instance {
   jupyter_token: string | null;
   /** Docker port map; present only while running. */
   ports: Record<string, Array<{ HostIp: string; HostPort: string }>> | null;
-  dph_total: number;
-  dph_base: number;
-  is_bid: boolean;
+  dph_total: number | null;
+  dph_base: number | null;
+  is_bid: boolean | null;
   min_bid: number | null;
   storage_total_cost: number | null;
   /** Epoch seconds (float). */
@@ -115,12 +120,12 @@ export interface User {
   username: string;
   email: string;
   fullname: string | null;
-  /** Vast calls this the balance; `balance` itself is of uncertain meaning. */
-  credit: number;
-  balance: number;
-  has_billing: boolean;
-  can_pay: boolean;
-  email_verified: boolean;
+  /** Vast calls this the balance; `balance` itself is of uncertain meaning. Null: unknown. */
+  credit: number | null;
+  balance: number | null;
+  has_billing: boolean | null;
+  can_pay: boolean | null;
+  email_verified: boolean | null;
   [extra: string]: unknown;
 }
 

@@ -30,6 +30,14 @@ export class OutputLog implements vscode.Disposable {
   follow(session: Session): vscode.Disposable {
     const request = session.client.onRequest((event) => this.request(event));
     const stale = session.client.onDidServeStale((event) => this.warn(`Served a cached search result ${formatDuration(event.ageMs)} old: ${event.reason ?? ''}`));
+    // Once per kind of field: the server's value is not shown (nor logged), only that it was unusable.
+    const drops = session.client.onDidDropField((drop) =>
+      this.warn(
+        drop.field === '(row)' || drop.field === 'id'
+          ? `Vast.ai sent ${drop.kind} data without a usable ${drop.field === 'id' ? 'id' : 'shape'}; that ${drop.kind} is left out (further ones are not logged).`
+          : `Vast.ai sent an unusable "${drop.field}" for ${drop.kind}${drop.id ? ` ${drop.id}` : ''}; it shows as unknown (further ones are not logged).`,
+      ),
+    );
     let lastError: string | undefined;
     const monitor = session.monitor.onDidChangeState((snapshot) => {
       const message = snapshot.lastError?.message;
@@ -37,7 +45,7 @@ export class OutputLog implements vscode.Disposable {
       else if (!message && lastError) this.info('Instance list: recovered.');
       lastError = message;
     });
-    return { dispose: () => [request, stale, monitor].forEach((d) => d.dispose()) };
+    return { dispose: () => [request, stale, drops, monitor].forEach((d) => d.dispose()) };
   }
 
   dispose(): void {

@@ -70,7 +70,7 @@ export function toWireInstance(record: InstanceRecord, now: number): Instance {
     duration: round(remaining, 3),
     time_remaining: `${Math.floor(remaining / 86400)} days`,
     geolocation: hw.geolocation,
-    verification: hw.verification,
+    verification: hw.verification ?? null,
     reliability2: hw.reliability2,
     inet_up: hw.inet_up,
     inet_down: hw.inet_down,

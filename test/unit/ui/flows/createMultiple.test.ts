@@ -44,7 +44,7 @@ describe('Create Multiple Instances flow', () => {
     assert.equal(confirm.confirmLabel, 'Create 3 Instances');
     const instances = labelled('batch');
     assert.equal(instances.length, 3);
-    assert.ok(instances.every((i) => i.dph_total <= per + 1e-9 && i.actual_status === 'running'));
+    assert.ok(instances.every((i) => i.dph_total! <= per + 1e-9 && i.actual_status === 'running'));
     const progress = h.prompter.progress.find((p) => p.title.startsWith('Creating 3 instances'))!;
     assert.ok(progress.lines.some((l) => /^1\/3: Creating batch-/.test(l)));
     assert.ok(progress.lines.some((l) => /^3\/3: Created instance \d+/.test(l)));

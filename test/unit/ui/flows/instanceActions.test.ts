@@ -35,7 +35,7 @@ describe('instance actions', () => {
       h.prompter.confirmWith(false);
       assert.equal(await h.flow(destroyInstanceFlow(h.ctx, instance)), false);
       const confirm = h.prompter.prompts[0];
-      assert.equal(confirm.message, `Destroy instance train (${instance.id}), ${instance.gpu_name} ×${instance.num_gpus} at $${instance.dph_total.toFixed(2)}/h?`);
+      assert.equal(confirm.message, `Destroy instance train (${instance.id}), ${instance.gpu_name} ×${instance.num_gpus} at $${instance.dph_total!.toFixed(2)}/h?`);
       assert.equal(
         confirm.detail,
         'Its disk and all data on it are deleted, and this cannot be undone. Billing for it stops.\n(simulated: no money is spent)',
