@@ -54,7 +54,8 @@ export function currentCredit(instances: Iterable<Instance>, user: User | undefi
     const balance = instance.credit_balance;
     if (typeof balance === 'number' && Number.isFinite(balance)) return balance;
   }
-  return user && Number.isFinite(user.credit) ? user.credit : undefined;
+  const credit = user?.credit;
+  return typeof credit === 'number' && Number.isFinite(credit) ? credit : undefined;
 }
 
 /** Hours the credit lasts at `perHour`; Infinity when nothing is billed, 0 when the credit is gone. */

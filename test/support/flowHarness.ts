@@ -14,6 +14,13 @@ import { ScriptedPrompter } from './scriptedPrompter';
 /** Recent images in memory (the product keeps them in globalState). */
 export class MemoryStub implements FlowMemory {
   constructor(public images: string[] = []) {}
+  kept: number[] = [];
+  keptIdle(): number[] {
+    return [...this.kept];
+  }
+  async keepIdle(id: number): Promise<void> {
+    if (!this.kept.includes(id)) this.kept.push(id);
+  }
   recentImages(): string[] {
     return [...this.images];
   }
