@@ -16,6 +16,7 @@ import { readSettings } from './vscode/settings';
 import { RateLimitStatusBar } from './vscode/statusBar';
 import { VscodePrompter } from './vscode/vscodePrompter';
 import { VscodeWorkbench } from './vscode/vscodeWorkbench';
+import { COMMANDS } from './vscode/contributions';
 
 /** Settings that change how the client or monitor is built; the others are read when used. */
 const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator'];
@@ -47,8 +48,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       void vscode.window
         .showInformationMessage('Vast.ai: set an API key first, or try the built-in simulator.', 'Set API Key', 'Try Simulator')
         .then((choice) => {
-          if (choice === 'Set API Key') void vscode.commands.executeCommand('vastai.setApiKey');
-          if (choice === 'Try Simulator') void vscode.commands.executeCommand('vastai.useSimulator');
+          if (choice === 'Set API Key') void vscode.commands.executeCommand(COMMANDS.setApiKey);
+          if (choice === 'Try Simulator') void vscode.commands.executeCommand(COMMANDS.useSimulator);
         });
       return undefined;
     }

@@ -9,6 +9,8 @@ export interface AimdPolicy {
   raiseFactor: number;
   /** No interval is ever raised past this. */
   capMs: number;
+  /** The least a raise goes to (from 0, say). */
+  minRaiseMs: number;
   /** Clean answers in a row before one step down. */
   cleanRunLength: number;
   /** One step down, as a share of the floor's published figure (never less than `minStepMs`). */
@@ -21,6 +23,7 @@ export interface AimdPolicy {
 export const DEFAULT_AIMD: AimdPolicy = {
   raiseFactor: 1.5,
   capMs: 60_000,
+  minRaiseMs: 1000,
   cleanRunLength: 20,
   stepShare: 0.05,
   minStepMs: 25,
@@ -28,14 +31,13 @@ export const DEFAULT_AIMD: AimdPolicy = {
 };
 
 /**
- * The interval after a 429 without a threshold. From an interval configured as 0 (or tiny) the
- * first step goes to the published figure: x1.5 of nothing is nothing, and the published interval
- * is the best guess of what the server wants.
+ * The interval after a 429 without a threshold: x1.5. From an interval configured as 0 (or tiny)
+ * the first step goes to `minRaiseMs` (or the published figure if smaller): x1.5 of nothing is
+ * nothing, and Vast's guidance is to back off by a second or more.
  */
 export function raisedInterval(currentMs: number, publishedMs: number, policy: AimdPolicy = DEFAULT_AIMD): number {
-  const start = Math.max(currentMs, 0);
-  const raised = start < publishedMs ? Math.max(publishedMs, start * policy.raiseFactor) : start * policy.raiseFactor;
-  return Math.min(policy.capMs, Math.max(Math.ceil(raised), 1));
+  const raised = Math.max(Math.max(currentMs, 0) * policy.raiseFactor, Math.min(publishedMs, policy.minRaiseMs));
+  return Math.min(policy.capMs, Math.ceil(raised));
 }
 
 /** One additive step down after a clean run, never below the floor (the published or configured figure). */

@@ -39,8 +39,8 @@ export interface AcquireOptions {
   maxWaitMs?: number;
 }
 
-/** Call once the response (or failure) is in. */
-export type Release = () => void;
+/** Call once the response (or failure) is in. `sequence` numbers the sends (for `backOff`). */
+export type Release = (() => void) & { readonly sequence: number };
 
 /** The interval below which the gate never goes: the published figure, or one a client configured. */
 export interface IntervalFloor {
@@ -89,8 +89,9 @@ export class EndpointGate {
   /** Spacing owed to the last send after the interval changed (a new p-throttle knows no history). */
   private notBefore = 0;
   private lastSentAt?: number;
-  /** When the interval was last raised by a 429: answers to requests sent before it do not raise it again. */
-  private lastRaisedAt = -Infinity;
+  /** Sends so far, and how many had been sent when a 429 last raised the interval. */
+  private sends = 0;
+  private sendsAtRaise = -1;
   private cleanRun = 0;
   private rateLimitedTotal = 0;
   private recent429: number[] = [];
@@ -163,13 +164,14 @@ export class EndpointGate {
   }
 
   /**
-   * A 429 without a threshold: raise the interval multiplicatively (AIMD). `sentAt` is when the
-   * refused request left: a 429 for a request sent before the last raise says nothing new.
+   * A 429 without a threshold: raise the interval multiplicatively (AIMD). `sequence` is the
+   * refused send's (`Release.sequence`): a 429 for a request that left before the last raise, at
+   * the old spacing, says nothing new.
    */
-  backOff(sentAt: number): void {
+  backOff(sequence: number): void {
     const now = this.clock.now();
-    if (sentAt < this.lastRaisedAt) return;
-    this.lastRaisedAt = now;
+    if (sequence <= this.sendsAtRaise) return;
+    this.sendsAtRaise = this.sends;
     const ms = raisedInterval(this.intervalMs, ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
     if (ms <= this.intervalMs) {
       this.touchLearned(now);
@@ -361,8 +363,11 @@ export class EndpointGate {
         const waiter = this.queue.shift();
         if (!waiter) break;
         this.lastSentAt = this.clock.now();
+        // Also guards the first send through a p-throttle made after an interval change.
+        this.notBefore = this.lastSentAt + this.spacing(this.intervalMs);
         this.inFlight++;
-        this.settle(waiter, () => waiter.resolve(this.releaseOnce()));
+        const release = this.releaseOnce(++this.sends);
+        this.settle(waiter, () => waiter.resolve(release));
         this.onChange();
       }
     } finally {
@@ -385,14 +390,15 @@ export class EndpointGate {
     }
   }
 
-  private releaseOnce(): Release {
+  private releaseOnce(sequence: number): Release {
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
       this.inFlight--;
       this.onChange();
     };
+    return Object.assign(release, { sequence });
   }
 
   private remove(waiter: Waiter): void {

@@ -5,8 +5,9 @@ import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
  * person (it names the endpoint and says what to do), and never contains the API key.
  */
 export type VastErrorKind =
-  | 'auth' // 401/403: bad, revoked or under-scoped key; never retried
+  | 'auth' // 401/403, or 404/410 whose body says auth_error: bad, revoked or under-scoped key; never retried
   | 'not-found' // 404, and 410 for offers that are gone
+  | 'endpoint-retired' // 410 deprecated_endpoint: Vast removed the endpoint this client calls
   | 'bad-request' // 400: the request itself is wrong
   | 'rate-limited' // 429s beyond the retry cap, or a wait too long to sleep
   | 'server' // 5xx after the retries a read gets

@@ -1,6 +1,7 @@
 import type { Clock } from '../util/clock';
 import type { Offer } from '../vast/types';
 import { isVastApiError } from './errors';
+import { errorMessage } from '../util/errorMessage';
 
 /** Offers plus where they came from, so the UI can say "cached, 40 s old". */
 export interface SearchResult {
@@ -80,7 +81,7 @@ export class SearchCache {
             source: 'stale',
             fetchedAt: usable.fetchedAt,
             ageMs: this.clock.now() - usable.fetchedAt,
-            staleReason: (error as Error).message,
+            staleReason: errorMessage(error),
           };
         }
         throw error;

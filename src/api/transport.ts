@@ -1,16 +1,17 @@
-import fetch, { type Response } from 'node-fetch';
+import fetch from 'node-fetch';
 import type { Clock } from '../util/clock';
 import type { Emitter } from '../util/emitter';
 import { formatDuration } from '../util/format';
 import { sleep } from '../util/sleep';
 import { timeoutSignal } from '../util/timeoutSignal';
 import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
-import { fullJitterDelay, type BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from './backoff';
 import { BodyTooLargeError, readBoundedText } from './boundedBody';
-import { VastApiError, endpointTitle, type VastErrorKind } from './errors';
+import { VastApiError } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
-import { parseRetryAfter, parseThresholdMs } from './retryHints';
+import { decideRetry, type Exchange, type RateLimitLesson, type RetryDecision } from './retryDecision';
+import { errorMessage } from '../util/errorMessage';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -54,10 +55,6 @@ export interface TransportOptions {
   maxBodyBytes: number;
 }
 
-type Exchange =
-  | { kind: 'response'; status: number; headers: Response['headers']; text: string }
-  | { kind: 'network'; message: string; timedOut: boolean; reachedServer: boolean; tooLarge?: boolean };
-
 /** Errors where the connection never got as far as delivering the request. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -70,7 +67,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
   async request<T>(request: ApiRequest): Promise<T> {
-    const { clock, gates, maxRetries } = this.options;
+    const { clock, gates } = this.options;
     const gate = gates.get(request.endpoint);
     const idempotent = ENDPOINTS[request.endpoint].idempotent;
     let consecutive429 = 0;
@@ -90,91 +87,39 @@ export class Transport {
       }
       request.signal?.throwIfAborted();
       this.emitAttempt(request, attempt, exchange, clock.now() - started);
-      const retriesLeft = !request.failFast && attempt <= maxRetries;
-
-      if (exchange.kind === 'response' && exchange.status === 429) {
-        consecutive429++;
-        const wait = this.rateLimitWait(request.endpoint, exchange, consecutive429);
-        gate.noteRateLimited();
-        // No threshold= to learn from: the interval backs off multiplicatively instead (AIMD).
-        if (!wait.threshold) gate.backOff(started);
-        gate.coolDown(wait.ms, wait.reason);
-        if (wait.ms > this.options.maxWaitMs || !retriesLeft) {
-          const resumeAt = clock.now() + wait.ms;
-          const message =
-            wait.ms > this.options.maxWaitMs
-              ? `Vast.ai is rate-limiting ${endpointTitle(request.endpoint)} (${wait.reason}); try again in ${formatDuration(wait.ms)}.`
-              : `Vast.ai kept rate-limiting ${endpointTitle(request.endpoint)}: gave up after ${attempt} attempt${attempt > 1 ? 's' : ''}.`;
-          throw this.fail(gate, 'rate-limited', message, { request, exchange, attempt, resumeAt });
-        }
-        this.emitWait(request, attempt, wait.ms, wait.reason);
-        continue;
+      consecutive429 = exchange.kind === 'response' && exchange.status === 429 ? consecutive429 + 1 : 0;
+      const decision = decideRetry(exchange, attempt, idempotent, {
+        endpoint: request.endpoint,
+        now: clock.now(),
+        consecutive429,
+        maxRetries: this.options.maxRetries,
+        maxWaitMs: this.options.maxWaitMs,
+        failFast: request.failFast,
+        backoff: this.options.backoff,
+        thresholdMargin: this.options.thresholdMargin,
+        random: this.options.random,
+      });
+      if (decision.action !== 'done' && decision.lesson) this.learn(gate, decision.lesson, release.sequence);
+      switch (decision.action) {
+        case 'done':
+          gate.noteSuccess();
+          return decision.body as T;
+        case 'fail':
+          throw this.fail(gate, decision, request, exchange, attempt);
+        case 'retry':
+          this.emitWait(request, attempt, decision.waitMs, decision.reason);
+          // A 429's wait is the gate's cooldown (it holds the whole queue); other retries sleep alone.
+          if (!decision.lesson) await sleep(clock, decision.waitMs, request.signal);
       }
-      consecutive429 = 0;
-
-      if (exchange.kind === 'network' && exchange.tooLarge) {
-        // Asking again would fetch the same oversized answer; a write did reach the server.
-        const detail = `Vast.ai sent an oversized answer for ${endpointTitle(request.endpoint)} (${exchange.message})`;
-        if (!idempotent) throw this.fail(gate, 'outcome-unknown', this.unknownOutcome(request, exchange.message), { request, exchange, attempt });
-        throw this.fail(gate, 'invalid-response', `${detail}.`, { request, exchange, attempt });
-      }
-
-      if (exchange.kind === 'network') {
-        const safe = idempotent || !exchange.reachedServer;
-        if (safe && retriesLeft) {
-          await this.backoff(request, attempt, exchange.message);
-          continue;
-        }
-        if (!safe) {
-          throw this.fail(gate, 'outcome-unknown', this.unknownOutcome(request, exchange.message), { request, exchange, attempt });
-        }
-        throw this.fail(gate, 'network', `Could not reach Vast.ai for ${endpointTitle(request.endpoint)}: ${exchange.message}.`, {
-          request,
-          exchange,
-          attempt,
-        });
-      }
-
-      const { status, text } = exchange;
-      if (status >= 500) {
-        const detail = `HTTP ${status}${describeBody(text) ? `: ${describeBody(text)}` : ''}`;
-        if (!idempotent) throw this.fail(gate, 'outcome-unknown', this.unknownOutcome(request, detail), { request, exchange, attempt });
-        if (retriesLeft) {
-          await this.backoff(request, attempt, `HTTP ${status}`);
-          continue;
-        }
-        throw this.fail(gate, 'server', `Vast.ai failed on ${endpointTitle(request.endpoint)} (${detail}).`, { request, exchange, attempt });
-      }
-      if (status >= 400) throw this.clientError(gate, request, exchange, attempt);
-
-      let body: unknown;
-      try {
-        body = text.trim() === '' ? {} : JSON.parse(text);
-      } catch {
-        if (!idempotent) {
-          throw this.fail(gate, 'outcome-unknown', this.unknownOutcome(request, 'the answer was not valid JSON'), { request, exchange, attempt });
-        }
-        if (retriesLeft) {
-          await this.backoff(request, attempt, 'invalid JSON');
-          continue;
-        }
-        throw this.fail(gate, 'invalid-response', `Vast.ai sent an unreadable answer for ${endpointTitle(request.endpoint)} (not valid JSON).`, {
-          request,
-          exchange,
-          attempt,
-        });
-      }
-      if (isRecord(body) && body.success === false) {
-        throw this.fail(gate, 'bad-request', `Vast.ai refused ${endpointTitle(request.endpoint)}: ${vastMessage(body) ?? 'no reason given'}.`, {
-          request,
-          exchange,
-          attempt,
-          code: typeof body.error === 'string' ? body.error : undefined,
-        });
-      }
-      gate.noteSuccess();
-      return body as T;
     }
+  }
+
+  /** A 429: count it, learn the interval (threshold=, else AIMD), and hold the endpoint back. */
+  private learn(gate: EndpointGate, lesson: RateLimitLesson, sequence: number): void {
+    gate.noteRateLimited();
+    if (lesson.learnedIntervalMs !== undefined) gate.learnInterval(lesson.learnedIntervalMs);
+    else gate.backOff(sequence);
+    gate.coolDown(lesson.cooldownMs, lesson.reason);
   }
 
   private async exchange(request: ApiRequest): Promise<Exchange> {
@@ -210,66 +155,21 @@ export class Transport {
     }
   }
 
-  private rateLimitWait(endpoint: EndpointClass, exchange: Extract<Exchange, { kind: 'response' }>, consecutive: number) {
-    const { clock, thresholdMargin, backoff, random, gates } = this.options;
-    const penaltyMs = ENDPOINTS[endpoint].penaltyMs ?? 0;
-    const retryAfter = parseRetryAfter(exchange.headers.get('retry-after'), clock.now(), exchange.headers.get('date'));
-    if (retryAfter !== undefined) return { ms: Math.max(retryAfter, penaltyMs), reason: `Retry-After ${formatDuration(retryAfter)}` };
-    const threshold = parseThresholdMs(exchange.text);
-    if (threshold !== undefined) {
-      const learned = Math.ceil(threshold * thresholdMargin);
-      gates.get(endpoint).learnInterval(learned);
-      // Doubling when the same request keeps hitting 429s: the threshold alone did not suffice.
-      const ms = Math.max(learned * 2 ** (consecutive - 1), penaltyMs);
-      return { ms, reason: `threshold=${threshold / 1000}`, threshold: true };
-    }
-    return { ms: Math.max(fullJitterDelay(consecutive, backoff, random), penaltyMs), reason: 'backoff' };
-  }
-
-  private async backoff(request: ApiRequest, attempt: number, reason: string): Promise<void> {
-    const ms = fullJitterDelay(attempt, this.options.backoff, this.options.random);
-    this.emitWait(request, attempt, ms, reason);
-    await sleep(this.options.clock, ms, request.signal);
-  }
-
-  private clientError(gate: EndpointGate, request: ApiRequest, exchange: Extract<Exchange, { kind: 'response' }>, attempt: number) {
-    const { status, text } = exchange;
-    const body = parseJson(text);
-    const code = isRecord(body) && typeof body.error === 'string' ? body.error : undefined;
-    const detail = (isRecord(body) ? vastMessage(body) : undefined) ?? describeBody(text) ?? `HTTP ${status}`;
-    const title = endpointTitle(request.endpoint);
-    const [kind, message]: [VastErrorKind, string] =
-      status === 401
-        ? ['auth', `Vast.ai rejected the API key (${detail}). Check or replace the key.`]
-        : status === 403
-          ? ['auth', `The API key is not allowed to ${title} (${detail}).`]
-          : status === 404 || status === 410
-            ? ['not-found', `Not found on Vast.ai (${title}): ${detail}.`]
-            : ['bad-request', `Vast.ai refused ${title} (HTTP ${status}): ${detail}.`];
-    return this.fail(gate, kind, message, { request, exchange, attempt, code });
-  }
-
-  private unknownOutcome(request: ApiRequest, detail: string): string {
-    return (
-      `The outcome of ${endpointTitle(request.endpoint)} is unknown (${detail}): it may have taken effect. ` +
-      'It was not resent; check the instance list before trying again.'
-    );
-  }
-
   private fail(
     gate: EndpointGate,
-    kind: VastErrorKind,
-    message: string,
-    context: { request: ApiRequest; exchange: Exchange; attempt: number; resumeAt?: number; code?: string },
+    decision: Extract<RetryDecision, { action: 'fail' }>,
+    request: ApiRequest,
+    exchange: Exchange,
+    attempt: number,
   ): VastApiError {
-    const safeMessage = this.scrub(message);
+    const safeMessage = this.scrub(decision.message);
     gate.noteError(safeMessage);
-    return new VastApiError(kind, safeMessage, {
-      endpoint: context.request.endpoint,
-      status: context.exchange.kind === 'response' ? context.exchange.status : undefined,
-      code: context.code,
-      attempts: context.attempt,
-      resumeAt: context.resumeAt,
+    return new VastApiError(decision.kind, safeMessage, {
+      endpoint: request.endpoint,
+      status: exchange.kind === 'response' ? exchange.status : undefined,
+      code: decision.code,
+      attempts: attempt,
+      resumeAt: decision.resumeAt,
     });
   }
 
@@ -299,38 +199,9 @@ export class Transport {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Vast puts the human text in `msg`, sometimes `message` or `detail`. */
-function vastMessage(body: Record<string, unknown>): string | undefined {
-  for (const field of ['msg', 'message', 'detail', 'error']) {
-    const value = body[field];
-    if (typeof value === 'string' && value.trim()) return value.trim();
-  }
-  return undefined;
-}
-
-/** A short, single-line description of a non-JSON body (HTML error pages become their title). */
-function describeBody(text: string): string | undefined {
-  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
-  const plain = (title ?? text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-  if (!plain) return undefined;
-  return plain.length > 160 ? `${plain.slice(0, 157)}...` : plain;
-}
-
 function describeNetworkError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === 'ECONNRESET') return 'the connection was reset';
   if (code === 'ECONNREFUSED') return 'the connection was refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';

@@ -8,6 +8,7 @@ import { parsePublicKey } from '../vast/sshPublicKey';
 import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { BodyTooLargeError, readBoundedText } from './boundedBody';
+import { CLIENT_DEFAULTS } from './clientDefaults';
 import { VastApiError, isVastApiError } from './errors';
 import { buildSearchBody, describeOfferQuery, searchKey, type OfferQuery } from './offerQuery';
 import { processBudgets, type BudgetRegistry } from './budgetRegistry';
@@ -17,8 +18,9 @@ import type { RateLimitGates } from './rateLimitGates';
 import { parseInstance, parseInstances, parseOffers, parseSshKeys, parseUser, type FieldDrop } from './wireSchemas';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
+import { errorMessage } from '../util/errorMessage';
 
-export const DEFAULT_API_URL = 'https://console.vast.ai';
+export const DEFAULT_API_URL = CLIENT_DEFAULTS.apiUrl;
 
 export interface VastClientOptions {
   apiKey: string;
@@ -165,7 +167,7 @@ export class VastClient {
       gates: this.rateLimits,
       events: this.requestEvents,
       random: options.random ?? Math.random,
-      maxRetries: options.maxRetries ?? 6,
+      maxRetries: options.maxRetries ?? CLIENT_DEFAULTS.maxRetries,
       maxWaitMs,
       requestTimeoutMs: this.requestTimeoutMs,
       backoff: options.backoff ?? DEFAULT_BACKOFF,
@@ -173,7 +175,7 @@ export class VastClient {
       userAgent: options.userAgent ?? 'vast-gpu-explorer',
       maxBodyBytes: this.maxBodyBytes,
     });
-    this.searches = new SearchCache(this.clock, options.searchCacheTtlMs ?? 90_000);
+    this.searches = new SearchCache(this.clock, options.searchCacheTtlMs ?? CLIENT_DEFAULTS.searchCacheSeconds * 1000);
   }
 
   /** Offers matching `query`; identical queries within the cache lifetime cost no request. */
@@ -473,7 +475,7 @@ function invalidResponse(what: string, detail: string): VastApiError {
 }
 
 function asVastError(error: unknown, context: string): VastApiError {
-  return isVastApiError(error) ? error : new VastApiError('network', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return isVastApiError(error) ? error : new VastApiError('network', `${context}: ${errorMessage(error)}`, { cause: error });
 }
 
 async function fetchText(clock: Clock, url: string, timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
@@ -487,7 +489,7 @@ async function fetchText(clock: Clock, url: string, timeoutMs: number, maxBytes:
     if (error instanceof BodyTooLargeError) {
       throw new VastApiError('invalid-response', `The instance log is too large to show (${error.message}).`, { endpoint: 'logs' });
     }
-    throw new VastApiError('network', `Could not download the instance log: ${(error as Error).message}.`, { endpoint: 'logs', cause: error });
+    throw new VastApiError('network', `Could not download the instance log: ${errorMessage(error)}.`, { endpoint: 'logs', cause: error });
   } finally {
     deadline.dispose();
   }

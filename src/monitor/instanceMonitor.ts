@@ -8,6 +8,7 @@ import { describeStatus, isRunning, isTransitional, neverRunningReason } from '.
 import { DEFAULT_POLL_POLICY, PollSchedule, type PollPolicy } from './pollSchedule';
 import { diffInstances, isEmptyDiff, type SnapshotDiff } from './snapshotDiff';
 import { WaitError } from './waitError';
+import { errorMessage } from '../util/errorMessage';
 
 /** Where the instance list comes from: `VastClient` in the product (one batched, paginated call). */
 export interface InstanceSource {
@@ -259,7 +260,7 @@ export class InstanceMonitor {
       this.stale = this.polledAt !== undefined;
       this.lastError = {
         at: this.clock.now(),
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
         kind: isVastApiError(error) ? error.kind : 'unexpected',
       };
       const resumeIn = isVastApiError(error) && error.resumeAt ? error.resumeAt - this.clock.now() : 0;

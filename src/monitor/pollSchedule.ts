@@ -1,3 +1,5 @@
+import { CLIENT_DEFAULTS } from '../api/clientDefaults';
+
 /**
  * When to poll next. Normally every `normalMs`; while something is transitional or someone waits,
  * fast: `fastMs`, growing by `growth` each poll back up to `normalMs` (a boot takes minutes, so the
@@ -12,7 +14,7 @@ export interface PollPolicy {
 }
 
 export const DEFAULT_POLL_POLICY: PollPolicy = {
-  normalMs: 30_000,
+  normalMs: CLIENT_DEFAULTS.refreshIntervalSeconds * 1000,
   fastMs: 5_000,
   growth: 1.5,
   errorBaseMs: 5_000,

@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock';
 import { sleep } from '../util/sleep';
 import type { Instance } from '../vast/types';
 import type { InstanceMonitor } from './instanceMonitor';
+import { errorMessage } from '../util/errorMessage';
 
 /** What provisioning needs from the client (`VastClient` has it). */
 export interface ProvisioningClient {
@@ -105,7 +106,7 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
           offerId = offers ? await offers.next() : undefined;
         } catch (error) {
           // Keep the report of what was already created: it is paid for.
-          slot.error = abortAll = `Could not find offers: ${error instanceof Error ? error.message : String(error)}`;
+          slot.error = abortAll = `Could not find offers: ${errorMessage(error)}`;
           break;
         }
         if (offerId === undefined) {
@@ -140,7 +141,7 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
           try {
             found = await reconcile(monitor, clock, slot.label, deps.reconcileRecheckMs ?? 5000, request.signal);
           } catch (reconcileError) {
-            slot.error = abortAll = reconcileError instanceof Error ? reconcileError.message : String(reconcileError);
+            slot.error = abortAll = errorMessage(reconcileError);
             break;
           }
           if (found) {
@@ -157,7 +158,7 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
           if (offers) offerId = undefined;
           else slot.error = `Offer ${offerId} is no longer available.`;
         } else {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = errorMessage(error);
           slot.error = message;
           // The same request would fail the same way for every slot.
           if (isVastApiError(error) && ['auth', 'bad-request', 'invalid-input', 'rate-limited'].includes(error.kind)) abortAll = message;
@@ -168,7 +169,10 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
   }
 
   const duplicates = await findDuplicates(monitor, labels).catch(() => []);
-  if (request.waitUntilRunning) await waitForAll(monitor, slots, request, progress);
+  if (request.waitUntilRunning) {
+    const timeoutMs = typeof request.waitUntilRunning === 'object' ? request.waitUntilRunning.timeoutMs : undefined;
+    await waitForAll(monitor, slots, { timeoutMs, signal: request.signal, onProgress: progress });
+  }
   const created = slots.filter((s) => s.instanceId !== undefined).length;
   return { slots, created, failed: slots.length - created, duplicates };
 }
@@ -229,7 +233,7 @@ async function reconcile(monitor: InstanceMonitor, clock: Clock, label: string, 
       found = await findByLabel(monitor, label);
     } catch (error) {
       // Without a readable list the outcome stays unknown: resending could pay twice.
-      throw new VastApiError('outcome-unknown', `Could not check whether ${label} was created (${(error as Error).message}); not resending.`);
+      throw new VastApiError('outcome-unknown', `Could not check whether ${label} was created (${errorMessage(error)}); not resending.`);
     }
     if (found) return found;
   }
@@ -246,31 +250,44 @@ async function findDuplicates(monitor: InstanceMonitor, labels: string[]): Promi
   return [...byLabel].filter(([, ids]) => ids.length > 1).map(([label, instanceIds]) => ({ label, instanceIds }));
 }
 
-async function waitForAll(
-  monitor: InstanceMonitor,
-  slots: SlotReport[],
-  request: ProvisionRequest,
-  progress: (slot: SlotReport, phase: ProvisionProgress['phase'], message: string) => void,
-): Promise<void> {
-  const timeoutMs = typeof request.waitUntilRunning === 'object' ? request.waitUntilRunning.timeoutMs : undefined;
+/** How waiting for many instances reports: each status change, and each outcome. */
+export interface WaitForAllOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onStatus?: (slot: SlotReport, status: string) => void;
+  onProgress?: (slot: SlotReport, phase: 'running' | 'wait-failed', message: string) => void;
+}
+
+/**
+ * Waits for every created slot at once (the monitor's one shared poll, never one per instance),
+ * recording each running instance (`slot.instance`) or why it never ran (`slot.waitError`).
+ */
+export async function waitForAll(monitor: InstanceMonitor, slots: readonly SlotReport[], options: WaitForAllOptions = {}): Promise<void> {
   // One listener on the caller's signal, however many waits (Node warns past ten per signal).
   const waits = new AbortController();
   setMaxListeners(0, waits.signal);
-  const forward = () => waits.abort(request.signal!.reason);
-  if (request.signal?.aborted) forward();
-  else request.signal?.addEventListener('abort', forward, { once: true });
-  await Promise.all(
-    slots
-      .filter((slot) => slot.instanceId !== undefined)
-      .map(async (slot) => {
-        try {
-          slot.instance = await monitor.waitUntilRunning(slot.instanceId!, { timeoutMs, signal: waits.signal });
-          progress(slot, 'running', `${slot.label} (${slot.instanceId}) is running`);
-        } catch (error) {
-          slot.waitError = error instanceof Error ? error.message : String(error);
-          progress(slot, 'wait-failed', `${slot.label} (${slot.instanceId}): ${slot.waitError}`);
-        }
-      }),
-  );
-  request.signal?.removeEventListener('abort', forward);
+  const forward = () => waits.abort(options.signal!.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    await Promise.all(
+      slots
+        .filter((slot) => slot.instanceId !== undefined)
+        .map(async (slot) => {
+          try {
+            slot.instance = await monitor.waitUntilRunning(slot.instanceId!, {
+              timeoutMs: options.timeoutMs,
+              signal: waits.signal,
+              onProgress: options.onStatus && ((update) => options.onStatus!(slot, update.status)),
+            });
+            options.onProgress?.(slot, 'running', `${slot.label} (${slot.instanceId}) is running`);
+          } catch (error) {
+            slot.waitError = errorMessage(error);
+            options.onProgress?.(slot, 'wait-failed', `${slot.label} (${slot.instanceId}): ${slot.waitError}`);
+          }
+        }),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', forward);
+  }
 }

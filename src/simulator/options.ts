@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../util/clock';
+import type { EndpointClass } from '../vast/endpoints';
 import type { InstanceSeed } from './instances/seeds';
 import type { LifecycleSettings } from './instances/lifecycle';
 import type { RateLimitSettingsPatch } from './limits/settings';
@@ -26,6 +27,10 @@ export interface SimulatorOptions {
   lifecycle?: Partial<LifecycleSettings>;
   /** Starting account credit in dollars. Default 50. */
   credit?: number;
+  /** The status a bad key's `auth_error` "Invalid user key" comes with. Default 401; Vast has sent 404. */
+  badKeyStatus?: 401 | 403 | 404 | 410;
+  /** Endpoints that answer 410 `deprecated_endpoint`, as Vast's v0 instance list has. Default none. */
+  retiredEndpoints?: EndpointClass[];
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'rateLimits' | 'lifecycle'>> &
@@ -46,6 +51,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     rateLimits: options.rateLimits,
     lifecycle: options.lifecycle,
     credit: options.credit ?? 50,
+    badKeyStatus: options.badKeyStatus ?? 401,
+    retiredEndpoints: options.retiredEndpoints ?? [],
   };
 }
 

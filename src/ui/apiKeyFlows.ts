@@ -2,6 +2,7 @@ import { isVastApiError } from '../api/errors';
 import type { User } from '../vast/types';
 import type { CliKey } from './cliKeyImport';
 import { BACK, type Prompter } from './prompter';
+import { errorMessage } from '../util/errorMessage';
 
 /** Where the key lives: VS Code's SecretStorage in the product. */
 export interface KeyStore {
@@ -82,7 +83,7 @@ export function validateKey(value: string): string | undefined {
 
 /** What to tell a person whose SecretStorage does not work (mostly Linux without a keyring). */
 export function storageProblem(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return (
     `VS Code could not use its secret storage (${detail}). On Linux it needs a keyring service: install and unlock ` +
     'gnome-keyring or KWallet, or start VS Code with --password-store="gnome-libsecret" (or "basic" as a last resort). ' +
@@ -106,7 +107,7 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
     }
     if (error instanceof Error && error.name === 'AbortError') return false;
     // Vast could not be reached: the key may be fine. Let the person decide; nothing is lost either way.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const choice = await deps.prompter.notify('warning', `Could not check ${what}: ${message}`, 'Save Anyway');
     if (choice !== 'Save Anyway') return false;
   }

@@ -1,7 +1,8 @@
 import { isTransitional } from '../monitor/instanceStatus';
 import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
-import { formatPrice } from './offerPresentation';
+import { instanceContextValue, type InstanceState } from '../vscode/contributions';
+import { formatPrice, gpuSummary } from './offerPresentation';
 import { isJupyterRuntype, sshEndpoint } from './ssh/sshEndpoint';
 
 /**
@@ -25,8 +26,7 @@ export interface InstancePresentation {
   state: InstanceState;
 }
 
-/** The groups the UI cares about; `failed` will not run by itself. */
-export type InstanceState = 'running' | 'transitional' | 'stopped' | 'failed' | 'unknown';
+export type { InstanceState };
 
 interface Look {
   icon: string;
@@ -38,22 +38,17 @@ interface Look {
 export function presentInstance(instance: Instance, now: number): InstancePresentation {
   const look = lookOf(instance);
   const name = instance.label?.trim() || `Instance ${instance.id}`;
-  const gpus = `${instance.gpu_name ?? 'unknown GPU'}${(instance.num_gpus ?? 0) > 1 ? ` ×${instance.num_gpus}` : ''}`;
-  const parts = [gpus, formatPrice(instance.dph_total)];
+  const parts = [gpuSummary(instance.gpu_name, instance.num_gpus), formatPrice(instance.dph_total)];
   const uptime = uptimeMs(instance, now);
   if (look.state === 'running' && uptime !== undefined) parts.push(`up ${formatDuration(uptime)}`);
   else if (look.state !== 'running') parts.push(look.word);
-  const flags = [
-    isJupyterRuntype(instance) ? 'jupyter' : undefined,
-    sshEndpoint(instance) ? 'ssh' : undefined,
-  ].filter(Boolean);
   return {
     id: String(instance.id),
     label: name,
     description: parts.join(' · '),
     icon: look.icon,
     iconColor: look.color,
-    contextValue: ['instance', look.state, ...flags].join('.'),
+    contextValue: instanceContextValue(look.state, { jupyter: isJupyterRuntype(instance), ssh: sshEndpoint(instance) !== undefined }),
     tooltip: tooltipOf(instance, name, look, now),
     state: look.state,
   };
@@ -104,7 +99,7 @@ function lookOf(instance: Instance): Look {
 function tooltipOf(instance: Instance, name: string, look: Look, now: number): string {
   const rows: Array<[string, string | undefined]> = [
     ['Status', `${look.word}${instance.status_msg ? ` — ${escapeMarkdown(instance.status_msg)}` : ''}`],
-    ['GPU', `${instance.num_gpus ?? '?'} × ${escapeMarkdown(instance.gpu_name ?? 'unknown GPU')}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
+    ['GPU', `${escapeMarkdown(gpuSummary(instance.gpu_name, instance.num_gpus))}${instance.gpu_ram ? ` (${Math.round(instance.gpu_ram / 1000)} GB)` : ''}`],
     ['Price', formatPrice(instance.dph_total)],
     ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${instance.cpu_ram != null ? Math.round(instance.cpu_ram / 1000) : '?'} GB` : undefined],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],

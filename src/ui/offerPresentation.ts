@@ -15,9 +15,9 @@ export function formatPrice(dollarsPerHour: number | null | undefined): string {
   return `$${dollarsPerHour.toFixed(decimals)}/h`;
 }
 
-/** "RTX 4090 ×2". */
-export function gpuSummary(gpuName: string, numGpus: number): string {
-  return `${gpuName} ×${numGpus}`;
+/** "RTX 4090 ×2": the one way GPUs are named, for offers and instances alike (a missing field says so). */
+export function gpuSummary(gpuName: string | null | undefined, numGpus: number | null | undefined): string {
+  return `${gpuName || 'unknown GPU'} ×${numGpus ?? '?'}`;
 }
 
 /** MB as Vast reports memory, to whole GB ("24 GB"). */

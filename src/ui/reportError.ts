@@ -2,6 +2,7 @@ import { endpointTitle, isVastApiError } from '../api/errors';
 import { WaitError } from '../monitor/waitError';
 import { formatDuration, formatUtcTime, isValidTime } from '../util/format';
 import type { FlowContext } from './flowContext';
+import { errorMessage } from '../util/errorMessage';
 
 /** The person cancelled (Escape, the progress notification's Cancel): never reported. */
 export function isCancellation(error: unknown): boolean {
@@ -48,7 +49,7 @@ export function describeFailure(error: unknown, what: string, now: number): stri
         return error.message;
     }
   }
-  return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `${what} failed: ${errorMessage(error)}`;
 }
 
 /** The log line: the kind and every detail the client had (never the key: errors never hold it). */

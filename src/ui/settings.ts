@@ -1,3 +1,4 @@
+import { CLIENT_DEFAULTS } from '../api/clientDefaults';
 import type { EndpointClass } from '../vast/endpoints';
 
 /** The extension's settings (`vastai.*`), as the core and the flows use them. */
@@ -19,12 +20,32 @@ export interface ExtensionSettings {
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
-  apiUrl: 'https://console.vast.ai',
-  refreshIntervalSeconds: 30,
-  searchCacheSeconds: 90,
+  apiUrl: CLIENT_DEFAULTS.apiUrl,
+  refreshIntervalSeconds: CLIENT_DEFAULTS.refreshIntervalSeconds,
+  searchCacheSeconds: CLIENT_DEFAULTS.searchCacheSeconds,
   requestIntervalsMs: {},
-  maxRetries: 6,
+  maxRetries: CLIENT_DEFAULTS.maxRetries,
   defaultImage: 'pytorch/pytorch:latest',
   defaultDiskGb: 20,
   useSimulator: false,
+};
+
+/** The numeric settings' bounds (package.json's minimum/maximum say the same; a unit test checks). */
+export const SETTING_LIMITS = {
+  refreshInterval: { min: 10, max: 3600 },
+  searchCacheSeconds: { min: 0, max: 3600 },
+  maxRetries: { min: 0, max: 10 },
+  defaultDiskGb: { min: 8, max: 2048 },
+} as const;
+
+/** Each `vastai.*` setting's default, by its package.json name. */
+export const SETTING_DEFAULTS: Record<string, unknown> = {
+  apiUrl: DEFAULT_SETTINGS.apiUrl,
+  refreshInterval: DEFAULT_SETTINGS.refreshIntervalSeconds,
+  searchCacheSeconds: DEFAULT_SETTINGS.searchCacheSeconds,
+  requestIntervals: DEFAULT_SETTINGS.requestIntervalsMs,
+  maxRetries: DEFAULT_SETTINGS.maxRetries,
+  defaultImage: DEFAULT_SETTINGS.defaultImage,
+  defaultDiskGb: DEFAULT_SETTINGS.defaultDiskGb,
+  useSimulator: DEFAULT_SETTINGS.useSimulator,
 };

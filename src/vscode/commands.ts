@@ -4,23 +4,16 @@ import type { FlowContext } from '../ui/flowContext';
 import { batchSearchFlow } from '../ui/flows/batchSearch';
 import { createInstanceFlow } from '../ui/flows/createInstance';
 import { createMultipleFlow } from '../ui/flows/createMultiple';
-import {
-  connectRemoteSshFlow,
-  copySshCommandFlow,
-  destroyInstanceFlow,
-  openJupyterFlow,
-  rebootInstanceFlow,
-  renameInstanceFlow,
-  showLogsFlow,
-  startInstanceFlow,
-  stopInstanceFlow,
-} from '../ui/flows/instanceActions';
+import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
+import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
 import { searchOffersFlow } from '../ui/flows/searchOffers';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
 import type { Instance } from '../vast/types';
 import type { InstanceTree } from './instanceTree';
 import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
+import { errorMessage } from '../util/errorMessage';
+import { COMMANDS, type CommandId } from './contributions';
 
 export interface CommandDeps {
   sessions: SessionManager;
@@ -54,39 +47,39 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const setting = (value: boolean) => () =>
     vscode.workspace.getConfiguration('vastai').update('useSimulator', value, vscode.ConfigurationTarget.Global);
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'vastai.setApiKey': () => setApiKeyFlow(deps.keyFlowDeps()),
-    'vastai.importCliKey': () => importCliKeyFlow(deps.keyFlowDeps()),
-    'vastai.clearApiKey': () => clearApiKeyFlow(deps.keyFlowDeps()),
-    'vastai.useSimulator': setting(true),
-    'vastai.stopSimulator': setting(false),
-    'vastai.refresh': () => tree.refresh(),
-    'vastai.showLog': () => log.show(),
-    'vastai.searchOffers': flow((ctx) => searchOffersFlow(ctx)),
-    'vastai.batchSearch': flow((ctx) => batchSearchFlow(ctx)),
-    'vastai.createInstance': flow((ctx) => createInstanceFlow(ctx)),
-    'vastai.createMultiple': flow((ctx) => createMultipleFlow(ctx)),
-    'vastai.waitUntilRunning': async (element?: number) => {
+  const commands: Record<CommandId, (...args: never[]) => unknown> = {
+    [COMMANDS.setApiKey]: () => setApiKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.importCliKey]: () => importCliKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.clearApiKey]: () => clearApiKeyFlow(deps.keyFlowDeps()),
+    [COMMANDS.useSimulator]: setting(true),
+    [COMMANDS.stopSimulator]: setting(false),
+    [COMMANDS.refresh]: () => tree.refresh(),
+    [COMMANDS.showLog]: () => log.show(),
+    [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
+    [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
+    [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),
+    [COMMANDS.createMultiple]: flow((ctx) => createMultipleFlow(ctx)),
+    [COMMANDS.waitUntilRunning]: async (element?: number) => {
       const ctx = deps.flowContext();
       if (ctx) await waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
     },
-    'vastai.startInstance': onInstance(startInstanceFlow),
-    'vastai.stopInstance': onInstance(stopInstanceFlow),
-    'vastai.rebootInstance': onInstance(rebootInstanceFlow),
-    'vastai.renameInstance': onInstance(renameInstanceFlow),
-    'vastai.destroyInstance': onInstance(destroyInstanceFlow),
-    'vastai.copySshCommand': onInstance(copySshCommandFlow),
-    'vastai.connectRemoteSsh': onInstance(connectRemoteSshFlow),
-    'vastai.openJupyter': onInstance(openJupyterFlow),
-    'vastai.showInstanceLogs': onInstance(showLogsFlow),
-    'vastai.simulator.throttleHard': () => {
+    [COMMANDS.startInstance]: onInstance(startInstanceFlow),
+    [COMMANDS.stopInstance]: onInstance(stopInstanceFlow),
+    [COMMANDS.rebootInstance]: onInstance(rebootInstanceFlow),
+    [COMMANDS.renameInstance]: onInstance(renameInstanceFlow),
+    [COMMANDS.destroyInstance]: onInstance(destroyInstanceFlow),
+    [COMMANDS.copySshCommand]: onInstance(copySshCommandFlow),
+    [COMMANDS.connectRemoteSsh]: onInstance(connectRemoteSshFlow),
+    [COMMANDS.openJupyter]: onInstance(openJupyterFlow),
+    [COMMANDS.showInstanceLogs]: onInstance(showLogsFlow),
+    [COMMANDS.simulatorThrottleHard]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;
       simulator.limits.storm(60_000);
       log.warn('Simulator: every request now gets 429 for 60 s.');
       void tree.refresh();
     },
-    'vastai.simulator.clearLimits': () => {
+    [COMMANDS.simulatorClearLimits]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;
       simulator.limits.reset();
@@ -100,7 +93,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return await handler(...args);
       } catch (error) {
         // Flows report their own failures; this catches the unexpected, so nothing fails silently.
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
         void vscode.window.showErrorMessage(`Vast.ai: ${message}`);
       }

@@ -6,6 +6,7 @@ import type { Clock } from '../util/clock';
 import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
 import type { SessionManager } from './sessionManager';
+import { CONTEXT_KEYS, VIEW_ID } from './contributions';
 
 const ACCOUNT_REFRESH_MS = 5 * 60_000;
 
@@ -36,7 +37,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     private readonly sessions: SessionManager,
     private readonly clock: Clock,
   ) {
-    this.view = vscode.window.createTreeView('vastai.instances', { treeDataProvider: this, showCollapseAll: false });
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: false });
     this.disposables.push(
       this.view,
       this.changed,
@@ -102,7 +103,7 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
         toDisposable(session.monitor.onDidChangeState(() => this.updateMessages(session))),
       );
     }
-    void vscode.commands.executeCommand('setContext', 'vastai.loaded', false);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.loaded, false);
     this.changed.fire(undefined);
     this.updateMessages(session);
     this.updatePolling();
@@ -137,8 +138,8 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
     if (snapshot.polledAt !== this.lastPolledAt) {
       this.lastPolledAt = snapshot.polledAt;
       this.changed.fire(undefined);
-      void vscode.commands.executeCommand('setContext', 'vastai.loaded', snapshot.polledAt !== undefined);
-      void vscode.commands.executeCommand('setContext', 'vastai.hasInstances', snapshot.instances.size > 0);
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.loaded, snapshot.polledAt !== undefined);
+      void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasInstances, snapshot.instances.size > 0);
       if (this.view.visible) void this.readAccount(session, false);
     }
     const error = snapshot.lastError;

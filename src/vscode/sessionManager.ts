@@ -6,6 +6,8 @@ import { Session } from '../ui/session';
 import type { ExtensionSettings } from '../ui/settings';
 import type { Clock } from '../util/clock';
 import type { OutputLog } from './outputLog';
+import { errorMessage } from '../util/errorMessage';
+import { COMMANDS, CONTEXT_KEYS } from './contributions';
 
 export type KeyState = 'ok' | 'missing' | 'rejected';
 export type Mode = 'none' | 'api' | 'simulator';
@@ -52,7 +54,7 @@ export class SessionManager implements vscode.Disposable {
     this.changed.fire(this.session);
     void vscode.window
       .showErrorMessage('Vast.ai rejected the API key (revoked, or invalidated by two-factor authentication?).', 'Set API Key')
-      .then((choice) => choice && vscode.commands.executeCommand('vastai.setApiKey'));
+      .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.setApiKey));
   }
 
   /** (Re)connects according to the settings and the stored key. */
@@ -73,8 +75,8 @@ export class SessionManager implements vscode.Disposable {
         }
       }
     } catch (error) {
-      this.log.error(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
-      void vscode.window.showErrorMessage(`Vast.ai: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`Could not connect: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Vast.ai: ${errorMessage(error)}`);
     }
     if (generation !== this.generation) {
       await next?.dispose(); // a newer reconnect won the race
@@ -113,11 +115,11 @@ export class SessionManager implements vscode.Disposable {
     if (!found) return;
     void vscode.window
       .showInformationMessage(`Vast.ai: the Vast CLI has an API key (in ${found.source}). Use it in VS Code?`, 'Use CLI Key', 'Not Now')
-      .then((choice) => choice === 'Use CLI Key' && vscode.commands.executeCommand('vastai.importCliKey'));
+      .then((choice) => choice === 'Use CLI Key' && vscode.commands.executeCommand(COMMANDS.importCliKey));
   }
 
   private async setContext(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'vastai.mode', this.mode);
-    await vscode.commands.executeCommand('setContext', 'vastai.simulator', this.mode === 'simulator');
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.mode, this.mode);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.simulator, this.mode === 'simulator');
   }
 }

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { ENDPOINT_CLASSES, type EndpointClass } from '../vast/endpoints';
-import { DEFAULT_SETTINGS, type ExtensionSettings } from '../ui/settings';
+import { DEFAULT_SETTINGS, SETTING_LIMITS, type ExtensionSettings } from '../ui/settings';
 
 /** Reads `vastai.*`, falling back to the defaults for anything missing or malformed. */
 export function readSettings(): ExtensionSettings {
   const config = vscode.workspace.getConfiguration('vastai');
-  const number = (key: string, fallback: number, min: number, max: number) => {
+  const number = (key: keyof typeof SETTING_LIMITS, fallback: number) => {
     const value = config.get<number>(key);
+    const { min, max } = SETTING_LIMITS[key];
     return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
   };
   const intervals: Partial<Record<EndpointClass, number>> = {};
@@ -17,12 +18,12 @@ export function readSettings(): ExtensionSettings {
   }
   return {
     apiUrl: config.get<string>('apiUrl')?.trim() || DEFAULT_SETTINGS.apiUrl,
-    refreshIntervalSeconds: number('refreshInterval', DEFAULT_SETTINGS.refreshIntervalSeconds, 10, 3600),
-    searchCacheSeconds: number('searchCacheSeconds', DEFAULT_SETTINGS.searchCacheSeconds, 0, 3600),
+    refreshIntervalSeconds: number('refreshInterval', DEFAULT_SETTINGS.refreshIntervalSeconds),
+    searchCacheSeconds: number('searchCacheSeconds', DEFAULT_SETTINGS.searchCacheSeconds),
     requestIntervalsMs: intervals,
-    maxRetries: number('maxRetries', DEFAULT_SETTINGS.maxRetries, 0, 10),
+    maxRetries: number('maxRetries', DEFAULT_SETTINGS.maxRetries),
     defaultImage: config.get<string>('defaultImage')?.trim() || DEFAULT_SETTINGS.defaultImage,
-    defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb, 8, 2048),
-    useSimulator: config.get<boolean>('useSimulator') ?? false,
+    defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb),
+    useSimulator: config.get<boolean>('useSimulator') ?? DEFAULT_SETTINGS.useSimulator,
   };
 }

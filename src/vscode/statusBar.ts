@@ -3,6 +3,7 @@ import { RateLimitIndicator, type IndicatorView } from '../ui/rateLimitIndicator
 import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
 import type { SessionManager } from './sessionManager';
+import { COMMANDS } from './contributions';
 
 /**
  * The rate-limit status bar item: all clear, throttled (with a countdown), serving cached data,
@@ -24,7 +25,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
     private readonly clock: Clock,
   ) {
     this.item.name = 'Vast.ai Rate Limits';
-    this.item.command = 'vastai.showLog';
+    this.item.command = COMMANDS.showLog;
     this.disposables.push(this.item, sessions.onDidChange((session) => this.attach(session)));
     this.attach(sessions.current);
   }

@@ -62,6 +62,23 @@ export interface PromptRecord {
   answered?: unknown;
 }
 
+/** Finds prompts by what they are: kind, title, step, or the text of the question. */
+export interface PromptQuery {
+  kind?: PromptRecord['kind'];
+  title?: string | RegExp;
+  step?: number;
+  /** Matches an input's prompt, a pick's placeholder or a confirmation's message. */
+  text?: RegExp;
+}
+
+function matchesQuery(p: PromptRecord, query: PromptQuery): boolean {
+  if (query.kind !== undefined && p.kind !== query.kind) return false;
+  if (query.step !== undefined && p.step !== query.step) return false;
+  if (query.title !== undefined && !(typeof query.title === 'string' ? p.title === query.title : query.title.test(p.title ?? ''))) return false;
+  if (query.text !== undefined && ![p.prompt, p.placeholder, p.message].some((t) => t !== undefined && query.text!.test(t))) return false;
+  return true;
+}
+
 export interface NoticeRecord {
   kind: NoticeKind;
   message: string;
@@ -174,6 +191,22 @@ export class ScriptedPrompter implements Prompter {
   /** Notifications of one kind. */
   noticesOf(kind?: NoticeKind): NoticeRecord[] {
     return this.notifications.filter((n) => kind === undefined || n.kind === kind);
+  }
+
+  /** The prompts matching `query`, in the order they were shown. */
+  promptsWhere(query: PromptQuery): PromptRecord[] {
+    return this.prompts.filter((p) => matchesQuery(p, query));
+  }
+
+  /**
+   * The prompt matching `query` (the `occurrence`-th one, from 1; -1 for the last), or a failure
+   * naming every prompt seen: tests find prompts by what they are, never by their index.
+   */
+  prompt(query: PromptQuery, occurrence = 1): PromptRecord {
+    const matching = this.promptsWhere(query);
+    const found = occurrence < 0 ? matching.at(occurrence) : matching[occurrence - 1];
+    if (!found) throw new Error(`ScriptedPrompter: no prompt #${occurrence} matching ${JSON.stringify(query, (_k, v) => (v instanceof RegExp ? String(v) : v))}\nPrompts seen:\n${this.transcript()}`);
+    return found;
   }
 
   lastPrompt(): PromptRecord | undefined {

@@ -23,7 +23,7 @@ export function rateLimitResponse(verdict: LimitVerdict, settings: RateLimitSett
     );
   }
   const threshold = (settings.intervalsMs[verdict.endpoint] / 1000).toFixed(1);
-  const message = `API requests too frequent endpoint threshold=${threshold}`;
+  const message = settings.body === 'bare' ? 'API requests too frequent' : `API requests too frequent endpoint threshold=${threshold}`;
   const headers = retryAfterHeader(settings.retryAfter, verdict.retryAtMs, waitSeconds);
   switch (settings.body) {
     case 'json-detail':
@@ -40,6 +40,7 @@ function retryAfterHeader(
   retryAtMs: number,
   waitSeconds: number,
 ): Record<string, string> | undefined {
+  if (typeof style === 'number') return { 'Retry-After': String(style) };
   if (style === 'seconds') return { 'Retry-After': String(waitSeconds) };
   // HTTP-dates have whole seconds: round up so a client that obeys it is never early.
   if (style === 'http-date') return { 'Retry-After': httpDate(Math.ceil(retryAtMs / 1000) * 1000) };

@@ -5,10 +5,16 @@ export interface RateLimitSettings {
   enabled: boolean;
   /** Minimum interval per endpoint class, from the last accepted request of the same key. */
   intervalsMs: Record<EndpointClass, number>;
-  /** Vast sends no Retry-After ('none'); the others let client tests cover both header forms. */
-  retryAfter: 'none' | 'seconds' | 'http-date';
-  /** The 429 body: Vast's usual plain text, or one of the two JSON shapes it sometimes uses. */
-  body: 'text' | 'json-detail' | 'json-error';
+  /**
+   * Vast sends no Retry-After ('none'); the others let client tests cover both header forms. A
+   * number is sent as is, whatever the real wait (`Retry-After: 1` from a server that wants 2 s).
+   */
+  retryAfter: 'none' | 'seconds' | 'http-date' | number;
+  /**
+   * The 429 body: Vast's usual plain text, one of the two JSON shapes it sometimes uses, or `bare`:
+   * "API requests too frequent" with no threshold= to learn from.
+   */
+  body: 'text' | 'json-detail' | 'json-error' | 'bare';
   /** 'probabilistic' refuses a too-early request with probability 1 - gap/interval. */
   enforcement: 'strict' | 'probabilistic';
 }

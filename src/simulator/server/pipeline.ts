@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classifyRequest } from '../../vast/endpoints';
+import { classifyRequest, type EndpointClass } from '../../vast/endpoints';
 import type { Clock } from '../../util/clock';
 import { sleep } from '../../util/sleep';
 import type { KeyRing } from '../auth/keyRing';
@@ -16,6 +16,7 @@ import type { SimState } from '../routes/route';
 import { ApiError } from './apiError';
 import { parseJsonBody, readBodyText } from './readBody';
 import { jsonResponse, textResponse, writeResponse, type SimResponse } from './response';
+import { errorMessage } from '../../util/errorMessage';
 
 export interface PipelineParts {
   clock: Clock;
@@ -24,6 +25,10 @@ export interface PipelineParts {
   faults: FaultRules;
   log: RequestLog;
   state: SimState;
+  /** Status of the `auth_error` answer to a bad key (Vast: usually 401, sometimes 404). */
+  badKeyStatus?: number;
+  /** Endpoints answering 410 `deprecated_endpoint`. */
+  retired?: ReadonlySet<EndpointClass>;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -37,7 +42,7 @@ export function createRequestHandler(parts: PipelineParts): (req: IncomingMessag
   return (req, res) => {
     handle(parts, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       respond(parts, req, res, {}, jsonResponse(500, { success: false, error: 'internal_error', msg: message }));
     });
   };
@@ -60,6 +65,12 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     return respond(parts, req, res, {}, unrouted(method, path));
   }
 
+  if (parts.retired?.has(endpoint)) {
+    req.resume();
+    const gone = jsonResponse(410, { success: false, error: 'deprecated_endpoint', msg: `${method} ${path} has been removed; use the v1 API.` });
+    return respond(parts, req, res, { endpoint }, gone);
+  }
+
   let bodyText: string;
   try {
     bodyText = await readBodyText(req);
@@ -69,7 +80,7 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
 
   const auth = keys.authenticate(req, url.searchParams);
   if (!auth.ok) {
-    const denied = jsonResponse(401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
+    const denied = jsonResponse(parts.badKeyStatus ?? 401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
     return respond(parts, req, res, { endpoint, keyId: auth.keyId }, denied);
   }
   const { keyId, readOnly, instanceId } = auth.identity;

@@ -1,13 +1,14 @@
 import type { BatchSearchOutcome } from '../../api/vastClient';
 import type { OfferQuery } from '../../api/offerQuery';
+import type { Offer } from '../../vast/types';
 import type { FlowContext } from '../flowContext';
 import { offerItem, resultsTitle, type OfferItem } from '../offerPresentation';
 import { BACK, type PickItem } from '../prompter';
 import { reportError } from '../reportError';
-import { CANCELLED, runSteps, runWithProgress, type Step } from './common';
+import { CANCELLED, runWithProgress, type Step } from './common';
 import { createInstanceFlow } from './createInstance';
 import { defaultFilters, filtersQuery, gpuCountStep, gpuItems, maxPriceStep, type GpuItem, type OfferFilters } from './offerFilters';
-import { CHANGE_FILTERS } from './searchOffers';
+import { AGAIN_FROM_LAST_STEP, filterLoop, nothingMatched } from './offerPicker';
 
 export const BATCH_TITLE = 'Batch Search';
 /** Offers shown per GPU model: the best ones by price. */
@@ -41,10 +42,7 @@ export async function batchSearchFlow(ctx: FlowContext): Promise<number | undefi
   };
   const steps = [modelsStep, maxPriceStep(ctx, filters), gpuCountStep(ctx, filters)];
   const totalSteps = steps.length + 1;
-  let startAt = 0;
-  for (;;) {
-    const done = await runSteps(BATCH_TITLE, steps, { startAt, totalSteps });
-    if (done !== 'done') return undefined;
+  const offer = await filterLoop<Offer>(BATCH_TITLE, steps, { totalSteps }, async () => {
     const queries: Record<string, OfferQuery> = {};
     for (const model of models) queries[model] = { ...filtersQuery({ ...filters, gpuName: model }, ctx.settings.defaultDiskGb), limit: BATCH_OFFERS_PER_MODEL };
     let outcomes: Record<string, BatchSearchOutcome> | typeof CANCELLED;
@@ -55,9 +53,9 @@ export async function batchSearchFlow(ctx: FlowContext): Promise<number | undefi
       });
     } catch (error) {
       await reportError(ctx, error, 'Batch search');
-      return undefined;
+      return { done: undefined };
     }
-    if (outcomes === CANCELLED) return undefined;
+    if (outcomes === CANCELLED) return { done: undefined };
 
     const items: BatchItem[] = [];
     let offers = 0;
@@ -74,17 +72,13 @@ export async function batchSearchFlow(ctx: FlowContext): Promise<number | undefi
       offers += result.offers.length;
     }
     if (offers === 0) {
-      const failed = models.filter((m) => outcomes[m].error);
-      const message =
-        failed.length === models.length
-          ? `Every search failed: ${failed.map((m) => `${m}: ${outcomes[m].error!.message}`).join(' ')}`
-          : `No offers match these filters for ${models.join(', ')}. Loosen them: a higher price limit or another GPU count.`;
-      const action = await ctx.prompter.notify(failed.length === models.length ? 'error' : 'info', message, CHANGE_FILTERS);
-      if (action === CHANGE_FILTERS) {
-        startAt = 0;
-        continue;
-      }
-      return undefined;
+      const answered = outcomes;
+      const failed = models.filter((m) => answered[m].error);
+      const allFailed = failed.length === models.length;
+      const message = allFailed
+        ? `Every search failed: ${failed.map((m) => `${m}: ${answered[m].error!.message}`).join(' ')}`
+        : `No offers match these filters for ${models.join(', ')}. Loosen them: a higher price limit or another GPU count.`;
+      return nothingMatched(ctx, message, allFailed ? 'error' : 'info');
     }
     const picked = await ctx.prompter.pick(items, {
       title: `${offers} offer${offers === 1 ? '' : 's'} for ${models.length} GPU model${models.length === 1 ? '' : 's'}`,
@@ -94,11 +88,9 @@ export async function batchSearchFlow(ctx: FlowContext): Promise<number | undefi
       matchOnDescription: true,
       matchOnDetail: true,
     });
-    if (picked === BACK) {
-      startAt = steps.length - 1;
-      continue;
-    }
-    if (!picked?.offer) return undefined;
-    return createInstanceFlow(ctx, picked.offer);
-  }
+    if (picked === BACK) return AGAIN_FROM_LAST_STEP;
+    return { done: picked?.offer };
+  });
+  if (!offer) return undefined;
+  return createInstanceFlow(ctx, offer);
 }

@@ -43,9 +43,9 @@ export function instanceName(instance: Pick<Instance, 'id' | 'label'>): string {
   return instance.label ? `${instance.label} (${instance.id})` : String(instance.id);
 }
 
-/** Appended wherever money is mentioned. */
-export function simulatedNote(ctx: FlowContext): string {
-  return ctx.simulated ? ' (simulated: no money is spent)' : '';
+/** Appended wherever money is mentioned: " (simulated: no money is spent)", or its own line in a detail. */
+export function simulatedNote(ctx: Pick<FlowContext, 'simulated'>, separator: ' ' | '\n' = ' '): string {
+  return ctx.simulated ? `${separator}(simulated: no money is spent)` : '';
 }
 
 // ---------------------------------------------------------------------------------------------

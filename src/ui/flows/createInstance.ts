@@ -6,8 +6,9 @@ import { formatPrice, gpuSummary } from '../offerPresentation';
 import { BACK, type PickItem } from '../prompter';
 import { reportError } from '../reportError';
 import { CANCELLED, inputStep, instanceName, runSteps, runWithProgress, simulatedNote, type Cancelled, type Step } from './common';
-import { pickOffer } from './searchOffers';
+import { pickOffer } from './offerPicker';
 import { waitUntilRunningFlow } from './waitUntilRunning';
+import { errorMessage } from '../../util/errorMessage';
 
 export const CREATE_TITLE = 'Create Instance';
 export const OTHER_IMAGE = 'Other image…';
@@ -144,7 +145,7 @@ export function billingSentence(ctx: FlowContext, plural = false): string {
   const it = plural ? 'each instance' : 'the instance';
   return (
     `Billing starts when ${it} is running and continues until you destroy it; ` +
-    `the disk is billed from creation, and also while stopped.${ctx.simulated ? '\n(simulated: no money is spent)' : ''}`
+    `the disk is billed from creation, and also while stopped.${simulatedNote(ctx, '\n')}`
   );
 }
 
@@ -204,7 +205,7 @@ export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promi
   try {
     await ctx.memory.rememberImage(image);
   } catch (error) {
-    ctx.log(`Could not remember the image ${image}: ${(error as Error).message}`);
+    ctx.log(`Could not remember the image ${image}: ${errorMessage(error)}`);
   }
   await waitUntilRunningFlow(ctx, instanceId, options.label ? instanceName({ id: instanceId, label: options.label }) : undefined);
   return instanceId;

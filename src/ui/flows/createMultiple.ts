@@ -1,16 +1,15 @@
-import { setMaxListeners } from 'node:events';
 import { describeOfferQuery, type OfferQuery } from '../../api/offerQuery';
 import type { SearchResult } from '../../api/searchCache';
-import { provisionInstances, type ProvisionReport, type SlotReport } from '../../monitor/provisioner';
-import type { Instance } from '../../vast/types';
+import { provisionInstances, waitForAll, type ProvisionReport, type SlotReport } from '../../monitor/provisioner';
+import { errorMessage } from '../../util/errorMessage';
 import type { FlowContext } from '../flowContext';
 import { formatPrice } from '../offerPresentation';
 import type { NoticeKind } from '../prompter';
 import { reportError } from '../reportError';
-import { CANCELLED, inputStep, runSteps, runWithProgress, simulatedNote, type Cancelled } from './common';
+import { CANCELLED, inputStep, runWithProgress, simulatedNote, type Cancelled } from './common';
 import { billingSentence, diskStep, imageStep, labelStep, type InstanceSettings } from './createInstance';
 import { defaultFilters, filtersQuery, offerFilterSteps, type OfferFilters } from './offerFilters';
-import { CHANGE_FILTERS } from './searchOffers';
+import { filterLoop, loosenAdvice, nothingMatched, searchFailed } from './offerPicker';
 
 export const CREATE_MULTIPLE_TITLE = 'Create Multiple Instances';
 export const MIN_COUNT = 2;
@@ -53,44 +52,30 @@ export async function createMultipleFlow(ctx: FlowContext): Promise<ProvisionRep
       placeholder: 'vast',
     }),
   ];
-  const firstFilter = 1;
-  let startAt = 0;
-  let query: OfferQuery;
-  let perInstance: number;
-  let matching: SearchResult;
-  for (;;) {
-    if ((await runSteps(CREATE_MULTIPLE_TITLE, steps, { startAt })) !== 'done') return undefined;
-    // The provisioner's own query (limit 3 × count): its first search is then answered from the cache.
-    query = { ...filtersQuery(filters, settings.diskGb), limit: count * 3 };
-    let result: SearchResult | Cancelled;
-    try {
-      result = await runWithProgress(ctx, `Looking for offers: ${describeOfferQuery(query)}`, (_progress, signal) => ctx.client.searchOffers(query, { signal }));
-    } catch (error) {
-      if ((await reportError(ctx, error, 'Search offers', CHANGE_FILTERS)) === CHANGE_FILTERS) {
-        startAt = firstFilter;
-        continue;
+  const found = await filterLoop<{ query: OfferQuery; perInstance: number; matching: SearchResult }>(
+    CREATE_MULTIPLE_TITLE,
+    steps,
+    { filtersAt: 1 },
+    async () => {
+      // The provisioner's own query (limit 3 × count): its first search is then answered from the cache.
+      const query = { ...filtersQuery(filters, settings.diskGb), limit: count * 3 };
+      let result: SearchResult | Cancelled;
+      try {
+        result = await runWithProgress(ctx, `Looking for offers: ${describeOfferQuery(query)}`, (_progress, signal) => ctx.client.searchOffers(query, { signal }));
+      } catch (error) {
+        return searchFailed(ctx, error);
       }
-      return undefined;
-    }
-    if (result === CANCELLED) return undefined;
-    if (result.offers.length === 0) {
-      const action = await ctx.prompter.notify(
-        'info',
-        `No offers match ${describeOfferQuery(query)}. Loosen the filters: a higher price limit, fewer GPUs, a lower reliability or any region.`,
-        CHANGE_FILTERS,
-      );
-      if (action === CHANGE_FILTERS) {
-        startAt = firstFilter;
-        continue;
-      }
-      return undefined;
-    }
-    matching = result;
-    // Worst case per instance: the max price asked for; without one, the dearest offer the
-    // provisioner may rent, which then becomes the limit, so the confirmed total holds.
-    perInstance = query.maxDph ?? Math.ceil(Math.max(...result.offers.map((o) => o.dph_total)) * 100) / 100;
-    break;
-  }
+      if (result === CANCELLED) return { done: undefined };
+      if (result.offers.length === 0) return nothingMatched(ctx, loosenAdvice(describeOfferQuery(query)));
+      // Worst case per instance: the max price asked for; without one, the dearest offer the
+      // provisioner may rent, which then becomes the limit, so the confirmed total holds.
+      const perInstance = query.maxDph ?? Math.ceil(Math.max(...result.offers.map((o) => o.dph_total)) * 100) / 100;
+      return { done: { query, perInstance, matching: result } };
+    },
+  );
+  if (!found) return undefined;
+  let { query } = found;
+  const { perInstance, matching } = found;
   const fixedLimit = query.maxDph === undefined;
   if (fixedLimit) query = { ...query, maxDph: perInstance };
   const total = perInstance * count;
@@ -137,12 +122,12 @@ export async function createMultipleFlow(ctx: FlowContext): Promise<ProvisionRep
   try {
     await ctx.memory.rememberImage(settings.image!);
   } catch (error) {
-    ctx.log(`Could not remember the image ${settings.image}: ${(error as Error).message}`);
+    ctx.log(`Could not remember the image ${settings.image}: ${errorMessage(error)}`);
   }
   const { kind, message } = summarize(report, count);
   ctx.log(`Create multiple: ${message}`);
   const action = await ctx.prompter.notify(kind, message, ...(report.created > 0 ? [WAIT_FOR_ALL] : []));
-  if (action === WAIT_FOR_ALL) await waitForAll(ctx, report.slots.filter((slot) => slot.instanceId !== undefined));
+  if (action === WAIT_FOR_ALL) await waitForCreated(ctx, report.slots.filter((slot) => slot.instanceId !== undefined));
   return report;
 }
 
@@ -168,37 +153,24 @@ export function summarize(report: ProvisionReport, count: number): { kind: Notic
 }
 
 /** Waits for every created instance (one shared poll), reporting each as it runs or fails. */
-async function waitForAll(ctx: FlowContext, slots: SlotReport[]): Promise<void> {
-  const results = await runWithProgress(ctx, `Waiting for ${slots.length} instances to run`, (progress, signal) => {
-    // One listener on the notification's signal however many waits (Node warns past ten).
-    const waits = new AbortController();
-    setMaxListeners(0, waits.signal);
-    signal.addEventListener('abort', () => waits.abort(signal.reason), { once: true });
-    return Promise.all(
-      slots.map(async (slot): Promise<{ slot: SlotReport; instance?: Instance; error?: string }> => {
-        try {
-          const instance = await ctx.monitor.waitUntilRunning(slot.instanceId!, {
-            signal: waits.signal,
-            onProgress: (update) => progress.report(`${slot.label}: ${update.status}`),
-          });
-          progress.report(`${slot.label}: running`);
-          return { slot, instance };
-        } catch (error) {
-          if (signal.aborted) throw error;
-          return { slot, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
+async function waitForCreated(ctx: FlowContext, slots: SlotReport[]): Promise<void> {
+  const waited = await runWithProgress(ctx, `Waiting for ${slots.length} instances to run`, async (progress, signal) => {
+    await waitForAll(ctx.monitor, slots, {
+      signal,
+      onStatus: (slot, status) => progress.report(`${slot.label}: ${status}`),
+      onProgress: (slot, phase) => phase === 'running' && progress.report(`${slot.label}: running`),
+    });
+    if (signal.aborted) throw signal.reason;
   });
-  if (results === CANCELLED) return;
-  const failed = results.filter((r) => r.error);
+  if (waited === CANCELLED) return;
+  const failed = slots.filter((slot) => slot.waitError !== undefined);
   if (failed.length === 0) {
-    await ctx.prompter.notify('info', `All ${results.length} instances are running.`);
+    await ctx.prompter.notify('info', `All ${slots.length} instances are running.`);
     return;
   }
-  for (const r of failed) ctx.log(`Wait for ${r.slot.label} (${r.slot.instanceId}): ${r.error}`);
+  for (const slot of failed) ctx.log(`Wait for ${slot.label} (${slot.instanceId}): ${slot.waitError}`);
   await ctx.prompter.notify(
     'warning',
-    `${results.length - failed.length} of ${results.length} instances are running. ${failed.map((r) => `${r.slot.label}: ${r.error}`).join(' ')}`,
+    `${slots.length - failed.length} of ${slots.length} instances are running. ${failed.map((slot) => `${slot.label}: ${slot.waitError}`).join(' ')}`,
   );
 }

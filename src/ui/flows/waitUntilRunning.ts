@@ -1,16 +1,13 @@
 import { describeStatus, isRunning } from '../../monitor/instanceStatus';
-import { WaitError } from '../../monitor/waitError';
 import type { Instance } from '../../vast/types';
 import type { FlowContext } from '../flowContext';
-import { formatPrice } from '../offerPresentation';
+import { formatPrice, gpuSummary } from '../offerPresentation';
 import type { PickItem } from '../prompter';
-import { reportError } from '../reportError';
 import { CANCELLED, instanceName, runWithProgress, untilAborted } from './common';
-import { connectRemoteSshFlow, copySshCommandFlow, showLogsFlow } from './instanceActions';
+import { connectRemoteSshFlow, copySshCommandFlow, waitForRunning } from './connect';
 
 export const CONNECT_REMOTE_SSH = 'Connect with Remote-SSH';
 export const COPY_SSH_COMMAND = 'Copy SSH Command';
-export const SHOW_LOGS = 'Show Logs';
 
 interface InstanceItem extends PickItem {
   instance: Instance;
@@ -39,7 +36,7 @@ export function instanceItem(instance: Instance): InstanceItem {
   return {
     label: instanceName(instance),
     description: describeStatus(instance),
-    detail: `${instance.gpu_name} ×${instance.num_gpus} · ${formatPrice(instance.dph_total)}${instance.geolocation ? ` · ${instance.geolocation}` : ''}`,
+    detail: `${gpuSummary(instance.gpu_name, instance.num_gpus)} · ${formatPrice(instance.dph_total)}${instance.geolocation ? ` · ${instance.geolocation}` : ''}`,
     instance,
   };
 }
@@ -73,21 +70,8 @@ export async function waitUntilRunningFlow(ctx: FlowContext, instanceId?: number
   const known = ctx.monitor.snapshot.instances.get(id);
   // A just-created instance is not in the list yet: its creator knows its name.
   const name = known ? instanceName(known) : (displayName ?? String(id));
-  let instance: Instance | typeof CANCELLED;
-  try {
-    instance = await runWithProgress(ctx, `Waiting for instance ${name} to run`, (progress, signal) =>
-      ctx.monitor.waitUntilRunning(id, { signal, onProgress: (update) => progress.report(update.status) }),
-    );
-  } catch (error) {
-    const last = error instanceof WaitError ? error.instance : undefined;
-    const action = await reportError(ctx, error, `Wait for instance ${name}`, ...(last ? [SHOW_LOGS] : []));
-    if (action === SHOW_LOGS && last) await showLogsFlow(ctx, last);
-    return undefined;
-  }
-  if (instance === CANCELLED) {
-    ctx.log(`Wait for instance ${name}: cancelled (the instance is left as it is)`);
-    return undefined;
-  }
+  const instance = await waitForRunning(ctx, id, name);
+  if (!instance) return undefined;
   ctx.log(`Instance ${instanceName(instance)} is running`);
   const action = await ctx.prompter.notify('info', `Instance ${instanceName(instance)} is running`, CONNECT_REMOTE_SSH, COPY_SSH_COMMAND);
   if (action === CONNECT_REMOTE_SSH) await connectRemoteSshFlow(ctx, instance);

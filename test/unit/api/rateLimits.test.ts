@@ -67,8 +67,10 @@ describe('client rate limiting over real HTTP (simulator in Vast mode)', () => {
     await h.run(Promise.all([h.client.showInstance(id), h.client.showInstance(id)]));
     const log = h.serverLog();
     assert.deepEqual(log.map(([, , s]) => s), [200, 429, 200]);
-    // 4.9 s remain; the header carries whole seconds, rounded up.
-    assert.equal(log[2][0] - log[1][0], 5000, 'the second request waits exactly what the server asked for');
+    // 4.9 s remain; the header carries whole seconds, rounded up. The body's threshold=5.0 is learned
+    // too (5.25 s with the 5% margin, plus the 50 ms spacing margin, from the refused send): the later wins.
+    assert.equal(log[2][0] - log[1][0], 5300, 'the second request waits what the server asked for, and the interval it taught');
+    assert.equal(h.client.rateLimits.get('instance').state().intervalMs, 5250);
     assert.deepEqual(h.events.filter((e) => e.type === 'wait').map((e) => (e as { reason: string }).reason), ['Retry-After 5 s']);
   });
 

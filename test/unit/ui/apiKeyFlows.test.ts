@@ -57,14 +57,14 @@ describe('API key flows (checked against the simulator)', () => {
     prompter.assertDone();
     assert.equal(store.key, h.sim.apiKey, 'stored trimmed');
     assert.equal(reconnects, 1);
-    const prompt = prompter.prompts[0];
+    const prompt = prompter.prompt({ kind: 'input' });
     assert.match(prompt.prompt!, /secret storage/);
   });
 
   it('validates while typing: empty, spaces, too short; nothing is sent for those', async () => {
     prompter.type('').type('abc def ghi jkl mno').type('short').type(h.sim.apiKey).onNotice('info', /Connected/);
     await h.run(setApiKeyFlow(deps()));
-    assert.deepEqual(prompter.prompts[0].validation, [
+    assert.deepEqual(prompter.prompt({ kind: 'input' }).validation, [
       'Paste the key (it cannot be empty).',
       'A key has no spaces or line breaks; paste it again.',
       'That looks too short for a Vast.ai API key.',

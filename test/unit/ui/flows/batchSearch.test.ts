@@ -24,7 +24,7 @@ describe('Batch Search flow', () => {
       .onNotice('info', /is running$/);
     const id = await h.flow(batchSearchFlow(h.ctx));
     assert.equal(h.sim.instances.get(id!)!.gpu_name, 'RTX 3090');
-    const groups = h.prompter.prompts[3].items!.filter((l) => l.startsWith('── '));
+    const groups = h.prompter.prompt({ step: 4 }).items!.filter((l) => l.startsWith('── '));
     assert.deepEqual(
       groups.map((g) => g.replace(/: \d+ offers?$/, '')),
       ['── RTX 4090', '── RTX 3090', '── H100 SXM'],
@@ -50,7 +50,7 @@ describe('Batch Search flow', () => {
       .choose('Any count', { step: 3 })
       .onNotice('error', /^Every search failed: RTX 4090: .*RTX 3090: /);
     assert.equal(await h.flow(batchSearchFlow(h.ctx)), undefined);
-    const first = h.prompter.prompts[3].items!;
+    const first = h.prompter.prompt({ step: 4 }).items!;
     assert.match(first[0], /^── RTX 4090: failed: Vast\.ai is rate-limiting search offers \(Retry-After/);
     assert.match(first[1], /^── RTX 3090: \d+ offers · cached, 10 s old$/);
     assert.ok(first.slice(2).every((l) => /RTX 3090 ×1$/.test(l)));
@@ -61,7 +61,7 @@ describe('Batch Search flow', () => {
     h = await startFlowHarness();
     h.prompter.chooseMany([]).escape({ step: 1 });
     assert.equal(await h.flow(batchSearchFlow(h.ctx)), undefined);
-    assert.equal(h.prompter.prompts[1].placeholder, 'Pick at least one GPU model (Space selects)');
+    assert.equal(h.prompter.prompt({ step: 1 }, 2).placeholder, 'Pick at least one GPU model (Space selects)');
     assert.deepEqual(h.prompter.notifications, []);
     assert.equal(h.sim.log.count(), 0);
   });

@@ -27,9 +27,9 @@ describe('Create Instance flow', () => {
       .confirmWith(true)
       .onNotice('info', /is running$/);
     const id = await h.flow(createInstanceFlow(h.ctx, offer));
-    const imageStep = h.prompter.prompts[0];
+    const imageStep = h.prompter.prompt({ step: 1 });
     assert.deepEqual(imageStep.items, ['vllm/vllm-openai:latest', 'pytorch/pytorch:latest', 'Other image…']);
-    assert.equal(h.prompter.prompts[1].value, '20', 'disk defaults to vastai.defaultDiskGb');
+    assert.equal(h.prompter.prompt({ step: 2 }).value, '20', 'disk defaults to vastai.defaultDiskGb');
     const confirm = h.prompter.prompts.find((p) => p.kind === 'confirm')!;
     assert.equal(confirm.message, `Rent RTX 4090 ×1 in ${offer.geolocation} for $${offer.dph_total.toFixed(2)}/h?`);
     assert.equal(
@@ -83,8 +83,8 @@ describe('Create Instance flow', () => {
       .confirmWith(true, { text: /nvidia\/cuda:12\.4\.1-devel-ubuntu22\.04 · 30 GB disk · label "x"/ })
       .onNotice('info', /^Instance x \(\d+\) is running$/);
     const id = await h.flow(createInstanceFlow(h.ctx, offer));
-    assert.equal(h.prompter.prompts[3].validation[0], 'A Docker image name has no spaces (e.g. pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime).');
-    assert.equal(h.prompter.prompts[6].value, '30', 'Back keeps the disk typed before');
+    assert.equal(h.prompter.prompt({ kind: 'input', text: /^Docker image/ }, 2).validation[0], 'A Docker image name has no spaces (e.g. pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime).');
+    assert.equal(h.prompter.prompt({ step: 2 }, 2).value, '30', 'Back keeps the disk typed before');
     assert.doesNotMatch(h.prompter.prompts.find((p) => p.kind === 'confirm')!.detail!, /simulated/);
     assert.equal(h.sim.instances.get(id!)!.image_uuid, 'nvidia/cuda:12.4.1-devel-ubuntu22.04');
   });
@@ -99,7 +99,7 @@ describe('Create Instance flow', () => {
       .type('8')
       .escape({ step: 3 });
     assert.equal(await h.flow(createInstanceFlow(h.ctx, offer)), undefined);
-    assert.deepEqual(h.prompter.prompts[1].validation, [
+    assert.deepEqual(h.prompter.prompt({ step: 2 }).validation, [
       'The disk must be at least 8 GB.',
       'Enter the disk size as a whole number of GB, e.g. 40.',
       `This machine offers at most ${Math.floor(offer.disk_space)} GB of disk.`,

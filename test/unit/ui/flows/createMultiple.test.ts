@@ -92,7 +92,7 @@ describe('Create Multiple Instances flow', () => {
     h = await startFlowHarness();
     h.prompter.type('1').type('21').type('two').type('4').escape({ step: 2 });
     assert.equal(await h.flow(createMultipleFlow(h.ctx)), undefined);
-    assert.deepEqual(h.prompter.prompts[0].validation, Array(3).fill('Enter a whole number from 2 to 20.'));
+    assert.deepEqual(h.prompter.prompt({ step: 1 }).validation, Array(3).fill('Enter a whole number from 2 to 20.'));
     assert.deepEqual(h.prompter.notifications, []);
     assert.equal(h.sim.log.count(), 0);
   });

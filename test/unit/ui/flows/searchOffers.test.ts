@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { searchOffersFlow, pickOffer } from '../../../../src/ui/flows/searchOffers';
+import { pickOffer } from '../../../../src/ui/flows/offerPicker';
+import { searchOffersFlow } from '../../../../src/ui/flows/searchOffers';
 import { startFlowHarness, type FlowHarness, type FlowHarnessOptions } from '../../../support/flowHarness';
 
 describe('Search Offers flow', () => {
@@ -41,7 +42,7 @@ describe('Search Offers flow', () => {
     assert.equal(instance.disk_space, 40);
     assert.equal(instance.actual_status, 'running');
 
-    const results = h.prompter.prompts[6];
+    const results = h.prompter.prompt({ kind: 'pick', step: 7 });
     assert.equal(results.placeholder, 'RTX 4090 · ≤ $0.60/h · 1 GPU: pick an offer to rent');
     const first = results.rawItems![0] as { label: string; description: string; detail: string };
     assert.match(first.label, /^\$0\.\d\d\/h {2}RTX 4090 ×1$/);
@@ -79,12 +80,12 @@ describe('Search Offers flow', () => {
     assert.equal(offer!.gpu_name, 'RTX 4090');
     assert.ok(offer!.reliability >= 0.99);
     assert.match(offer!.geolocation, /, (US|CA|MX)$/);
-    const [, price2, , price2again] = h.prompter.prompts;
+    const [price2, price2again] = h.prompter.promptsWhere({ kind: 'input', step: 2 });
     assert.equal(price2.value, '', 'first visit: empty');
     assert.equal(price2again.value, '0.5', 'after Back: the value typed before');
-    const gpuAgain = h.prompter.prompts[4];
+    const gpuAgain = h.prompter.prompt({ step: 1 }, 2);
     assert.equal(gpuAgain.rawItems!.find((i) => i.picked)!.label, 'RTX 3090', 'after Back: the previous pick is pre-selected');
-    const reliabilities = h.prompter.prompts.at(-1)!.rawItems!.map((i) => (i as { description: string }).description);
+    const reliabilities = h.prompter.prompt({ step: 7 }, -1).rawItems!.map((i) => (i as { description: string }).description);
     assert.ok(reliabilities.every((d) => Number(d.split(' · ')[1].replace('%', '')) >= 99));
     assert.equal(h.sim.log.count({ endpoint: 'search' }), 2, 'Back from the offers to the sort order, then a new search');
   });
@@ -117,13 +118,13 @@ describe('Search Offers flow', () => {
       .choose('Lowest price')
       .escape({ step: 7 });
     await h.flow(pickOffer(h.ctx));
-    const price = h.prompter.prompts[1];
+    const price = h.prompter.prompt({ kind: 'input', step: 2 });
     assert.deepEqual(price.validation, [
       'Enter a price in $ per hour, e.g. 0.50 or $0.50, or leave it empty for no limit.',
       'The maximum price must be more than $0/h (leave it empty for no limit).',
     ]);
     assert.equal(price.answered, '$0.50');
-    assert.equal(h.prompter.prompts[6].placeholder, 'RTX 4090 · ≤ $0.50/h · 1 GPU: pick an offer to rent', 'rtx_4090 became the listed RTX 4090');
+    assert.equal(h.prompter.prompt({ step: 7 }).placeholder, 'RTX 4090 · ≤ $0.50/h · 1 GPU: pick an offer to rent', 'rtx_4090 became the listed RTX 4090');
     h.prompter.chooseTyped('Quantum X1').type('').choose('1 GPU').choose('Any reliability').choose('Any region').choose('Lowest price');
     await h.flow(pickOffer(h.ctx));
     assert.match(h.prompter.notifications[0].message, /^No offers match Quantum X1 · 1 GPU\. Loosen the filters/);
@@ -135,7 +136,7 @@ describe('Search Offers flow', () => {
     filters(h.prompter, 'RTX 4090', '').escape({ step: 7 });
     assert.equal(await h.flow(pickOffer(h.ctx)), undefined);
     assert.deepEqual(h.prompter.notifications.map((n) => n.actions), [['Change Filters']]);
-    assert.equal(h.prompter.prompts[6].step, 1);
+    assert.equal(h.prompter.promptsWhere({ step: 1 }).length, 2, 'Change Filters starts again at the GPU');
   });
 
   it('titles the offers with where they came from: fresh, cached with its age, stale with the reason', async () => {

@@ -37,7 +37,7 @@ describe('Wait Until Running flow', () => {
     });
     h.prompter.choose(/^booting /, { title: 'Wait Until Running' }).onNotice('info', /^Instance booting \(\d+\) is running$/, 'Copy SSH Command');
     await h.flow(waitUntilRunningFlow(h.ctx));
-    const pick = h.prompter.prompts[0];
+    const pick = h.prompter.prompt({ title: 'Wait Until Running' });
     assert.deepEqual(
       pick.items!.map((l) => l.split(' ')[0]),
       ['booting', 'off'],
