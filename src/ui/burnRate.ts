@@ -24,8 +24,9 @@ export function isGpuBilled(instance: Instance): boolean {
 export function storagePerHour(instance: Instance): number {
   const stated = instance.storage_total_cost;
   if (typeof stated === 'number' && Number.isFinite(stated) && stated >= 0) return stated;
-  const total = finite(instance.dph_total);
-  const base = finite(instance.dph_base);
+  const total = instance.dph_total;
+  const base = instance.dph_base;
+  if (typeof total !== 'number' || typeof base !== 'number' || !Number.isFinite(total) || !Number.isFinite(base)) return 0;
   return Math.max(0, total - base);
 }
 

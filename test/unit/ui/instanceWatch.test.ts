@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { autoStopScript } from '../../../src/ui/autoStop/autoStopScript';
 import { formatRunway } from '../../../src/ui/burnRate';
 import { destroyInstanceFlow } from '../../../src/ui/flows/instanceActions';
 import { InstanceWatch, type IdleEvent, type LowCreditEvent } from '../../../src/ui/instanceWatch';
@@ -193,6 +194,26 @@ describe('InstanceWatch (poll-fed: runway, low credit, idle GPUs, verified destr
       h.sim.instances.outbid(801);
       await h.run(h.monitor.refresh());
       assert.deepEqual(badges(801), ['outbid']);
+    });
+  });
+
+  describe('auto-stop state', () => {
+    it('reads the watchdog’s armed / NOT ARMED line from the log once per boot; the row says "auto-stop: not armed"', async () => {
+      await start({ simulator: { lifecycle: { failureRate: 0, provisionMs: 5000, loadingMs: 20_000 } } });
+      const onstart = autoStopScript({ idleMinutes: 30 }, { apiUrl: h.sim.url });
+      const offers = h.sim.offers.search({ rented: { eq: false }, rentable: { eq: true }, limit: 2 });
+      const armed = (await h.run(h.client.createInstance(offers[0].id, { image: 'pytorch/pytorch:latest', onstart }))).instanceId;
+      const bare = (await h.run(h.client.createInstance(offers[1].id, { image: 'alpine:3.20', onstart }))).instanceId;
+      h.monitor.expectChange();
+      await h.clock.advance(3 * MIN);
+      const badge = (id: number) => rowBadges(h.monitor.snapshot.instances.get(id)!, h.clock.now(), watch).map((b) => b.text);
+      assert.equal(watch.autoStopStatus(armed)?.state, 'armed');
+      assert.deepEqual(badge(armed), ['auto-stop']);
+      assert.equal(watch.autoStopStatus(bare)?.state, 'not-armed');
+      assert.deepEqual(badge(bare), ['auto-stop: not armed']);
+      await h.clock.advance(10 * MIN);
+      const logRequests = h.serverLog().filter(([, endpoint]) => endpoint === 'logs').length;
+      assert.equal(logRequests, 2, 'one log read per auto-stop instance per boot');
     });
   });
 });
