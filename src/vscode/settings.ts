@@ -25,5 +25,9 @@ export function readSettings(): ExtensionSettings {
     defaultImage: config.get<string>('defaultImage')?.trim() || DEFAULT_SETTINGS.defaultImage,
     defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb),
     useSimulator: config.get<boolean>('useSimulator') ?? DEFAULT_SETTINGS.useSimulator,
+    sshKeyPath: config.get<string>('sshKeyPath')?.trim() ?? DEFAULT_SETTINGS.sshKeyPath,
+    lowCreditHours: number('lowCreditHours', DEFAULT_SETTINGS.lowCreditHours),
+    idleGpuPercent: number('idleGpuPercent', DEFAULT_SETTINGS.idleGpuPercent),
+    idleMinutes: number('idleMinutes', DEFAULT_SETTINGS.idleMinutes),
   };
 }
