@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { isSafeHost, isValidPort } from '../../vast/hostAddress';
 import type { SshEndpoint } from './sshEndpoint';
 
 /**
@@ -43,10 +44,11 @@ export function sshHostEntry(instanceId: number, endpoint: SshEndpoint): SshHost
 
 /** The block's lines, markers included. */
 export function renderSshHostBlock(entry: SshHostEntry): string[] {
-  checkValue(entry.alias, 'alias');
-  checkValue(entry.hostName, 'host name');
-  checkValue(entry.user, 'user');
-  if (!Number.isInteger(entry.port) || entry.port <= 0 || entry.port > 65535) throw new Error(`Invalid SSH port ${entry.port}.`);
+  if (!/^vast-\d+$/.test(entry.alias)) throw new Error(`Invalid SSH host alias "${entry.alias}".`);
+  // HostName is expanded by ssh (%h in a ProxyCommand runs through a shell): plain names and IPs only.
+  if (!isSafeHost(entry.hostName)) throw new Error(`Invalid SSH host name "${entry.hostName}": only an IP address or a plain host name is written.`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/i.test(entry.user)) throw new Error(`Invalid SSH user "${entry.user}".`);
+  if (!isValidPort(entry.port)) throw new Error(`Invalid SSH port ${entry.port}.`);
   return [
     `# --- vast-gpu-explorer begin ${entry.alias} ---`,
     `Host ${entry.alias}`,
@@ -229,8 +231,4 @@ function splitLines(text: string): { lines: string[]; eol: string } {
 
 function joinLines(lines: string[], eol: string): string {
   return lines.length === 0 ? '' : lines.join(eol) + eol;
-}
-
-function checkValue(value: string, what: string): void {
-  if (!value || /[\s"#]/.test(value)) throw new Error(`Invalid SSH ${what} "${value}".`);
 }
