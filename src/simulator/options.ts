@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   badKeyStatus?: 401 | 403 | 404 | 410;
   /** Endpoints that answer 410 `deprecated_endpoint`, as Vast's v0 instance list has. Default none. */
   retiredEndpoints?: EndpointClass[];
+  /** Public key lines on the account from the start (initial instances accept them). Default none. */
+  sshKeys?: string[];
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'rateLimits' | 'lifecycle'>> &
@@ -53,6 +55,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     credit: options.credit ?? 50,
     badKeyStatus: options.badKeyStatus ?? 401,
     retiredEndpoints: options.retiredEndpoints ?? [],
+    sshKeys: options.sshKeys ?? [],
   };
 }
 

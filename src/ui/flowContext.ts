@@ -28,6 +28,10 @@ export interface FlowContext {
   simulated: boolean;
   /** Idle GPUs, pending destroys, credit and auto-stop state of this session (when the session keeps one). */
   watch?: InstanceWatch;
+  /** Where ~/.ssh is looked for (default: the user's home; tests use a temporary one). */
+  homeDir?: string;
+  /** Runs ssh-keygen (tests substitute one). */
+  keygen?: (args: string[]) => Promise<void>;
   /** A line for the "Vast.ai" log (never the key). */
   log(message: string): void;
 }

@@ -26,6 +26,7 @@ export const COMMANDS = {
   connectRemoteSsh: 'vastai.connectRemoteSsh',
   openJupyter: 'vastai.openJupyter',
   showInstanceLogs: 'vastai.showInstanceLogs',
+  manageSshKeys: 'vastai.manageSshKeys',
   simulatorThrottleHard: 'vastai.simulator.throttleHard',
   simulatorClearLimits: 'vastai.simulator.clearLimits',
 } as const;
