@@ -33,6 +33,12 @@ export interface SimulatorOptions {
   retiredEndpoints?: EndpointClass[];
   /** Public key lines on the account from the start (initial instances accept them). Default none. */
   sshKeys?: string[];
+  /**
+   * For the demo inside VS Code (default false): answer only requests whose Host is
+   * `127.0.0.1:<port>` or `localhost:<port>` (a web page using DNS rebinding sends its own name)
+   * and take the key only from the Authorization header, never from `?api_key=` (a URL a page can build).
+   */
+  localOnly?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'rateLimits' | 'lifecycle'>> &
@@ -56,6 +62,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     badKeyStatus: options.badKeyStatus ?? 401,
     retiredEndpoints: options.retiredEndpoints ?? [],
     sshKeys: options.sshKeys ?? [],
+    localOnly: options.localOnly ?? false,
   };
 }
 
