@@ -81,6 +81,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       log.warn('Simulator: every request now gets 429 for 60 s.');
       void tree.refresh();
     },
+    [COMMANDS.simulatorLowCredit]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.account.setCredit(4);
+      log.warn('Simulator: the credit is now $4.00.');
+      void tree.refresh();
+    },
+    [COMMANDS.simulatorLingerDestroy]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.instances.lingerNextDestroys(1);
+      log.warn('Simulator: the next destroy answers success but leaves the instance listed (and billed).');
+    },
     [COMMANDS.simulatorClearLimits]: () => {
       const simulator = sessions.current?.simulator;
       if (!simulator) return;

@@ -28,6 +28,8 @@ export const COMMANDS = {
   showInstanceLogs: 'vastai.showInstanceLogs',
   manageSshKeys: 'vastai.manageSshKeys',
   simulatorThrottleHard: 'vastai.simulator.throttleHard',
+  simulatorLowCredit: 'vastai.simulator.lowCredit',
+  simulatorLingerDestroy: 'vastai.simulator.lingerDestroy',
   simulatorClearLimits: 'vastai.simulator.clearLimits',
 } as const;
 export type CommandName = keyof typeof COMMANDS;
