@@ -189,13 +189,17 @@ const STEPS = [
     shot: '08b-idle',
     async run({ page }) {
       const sidebar = page.locator('.part.sidebar');
-      const toast = await wb.expectVisible(wb.notificationToasts(page, /jupyter-scratch has been idle \d+ min at \$0\.22\/h/), 'the idle notification for jupyter-scratch', 150_000);
+      // It may have come (and its toast timed out) during an earlier step: then it is in the Notification Center.
+      const toast = await wb.expectNotice(page, /jupyter-scratch has been idle \d+ min at \$0\.22\/h/, 'the idle notification for jupyter-scratch', 150_000);
       for (const action of ['Stop', 'Destroy', 'Keep']) {
         await wb.expectVisible(toast.locator('.monaco-button', { hasText: new RegExp(`^${action}$`) }), `the "${action}" button`);
       }
       await wb.expectVisible(wb.treeRows(sidebar, 'jupyter-scratch').filter({ hasText: /idle \d+ min/ }), 'the idle marker on jupyter-scratch', 30_000);
       await wb.screenshotAtWidths(page, SCREENSHOTS, '08b-idle');
       await toast.locator('.monaco-button', { hasText: /^Keep$/ }).click();
+    },
+    async after({ page }) {
+      if (await page.locator('.notifications-center').isVisible()) await page.keyboard.press('Escape');
     },
   },
   {

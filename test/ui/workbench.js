@@ -175,6 +175,24 @@ async function screenshotAtWidths(page, dir, name) {
   await setSidebarWidth(page, 300);
 }
 
+/**
+ * A notification as a toast, or, once its toast has timed out, as an entry in the Notification
+ * Center (opened for it). Returns the element holding its text and buttons.
+ */
+async function expectNotice(page, text, what, timeout = DEFAULT_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  const toast = notificationToasts(page, text);
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text });
+  for (;;) {
+    if (await toast.first().isVisible()) return toast.first();
+    await openNotificationCenter(page);
+    if (await entry.first().isVisible()) return entry.first();
+    await page.keyboard.press('Escape'); // close the center again: toasts only show while it is closed
+    if (Date.now() > deadline) throw new Error(`not visible after ${timeout / 1000} s, as a toast or in the Notification Center: ${what}`);
+    await page.waitForTimeout(2000);
+  }
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -198,5 +216,6 @@ module.exports = {
   openNotificationCenter,
   notificationCenterErrors,
   setSidebarWidth,
+  expectNotice,
   screenshotAtWidths,
 };
