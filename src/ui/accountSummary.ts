@@ -20,3 +20,18 @@ export function summarizeAccount(user: User | undefined, instances: Iterable<Ins
   }
   return parts.join(' · ');
 }
+
+/**
+ * The account row of the tree: what matters against overspending first, so it survives a 220 px
+ * sidebar. Label "$48.20 · ~40 h left at $1.21/h", description "2 running".
+ */
+export function accountRow(user: User | undefined, instances: Iterable<Instance>): { label: string; description: string } {
+  const list = [...instances];
+  const running = list.filter(isRunning).length;
+  const burn = burnRate(list);
+  const credit = currentCredit(list, user);
+  const what = running === 0 ? 'none running' : `${running} running`;
+  if (credit === undefined) return { label: burn.perHour > 0 ? `$${burn.perHour.toFixed(2)}/h` : what, description: burn.perHour > 0 ? what : '' };
+  if (!(burn.perHour > 0)) return { label: `$${credit.toFixed(2)} credit`, description: what };
+  return { label: `$${credit.toFixed(2)} · ${formatRunway(runwayHours(credit, burn.perHour), burn.perHour)}`, description: what };
+}

@@ -82,7 +82,7 @@ const STEPS = [
       }
       await wb.expectVisible(wb.treeRows(sidebar, 'train-llama-3').locator('.codicon-vm-running'), 'the running icon on train-llama-3');
       await wb.expectVisible(wb.treeRows(sidebar, 'eval-harness').locator('.codicon-error'), 'the failed icon on eval-harness');
-      await wb.expectVisible(wb.treeRows(sidebar, /Simulated account: \$48\.\d\d credit/), 'the account line saying it is the simulator');
+      await wb.expectVisible(wb.treeRows(sidebar, /\$48\.\d\d · ~\d+ h left at \$\d+\.\d\d\/h.*simulated account/), 'the account line (credit, runway) saying it is the simulator');
     },
   },
   {
@@ -98,7 +98,7 @@ const STEPS = [
     shot: '06b-runway',
     async run({ page }) {
       const sidebar = page.locator('.part.sidebar');
-      await wb.expectVisible(wb.treeRows(sidebar, /Simulated account: \$\d+\.\d\d credit · \d running · ~\d+ (h|days) left at \$\d+\.\d\d\/h/), 'the runway on the account line', 30_000);
+      await wb.expectVisible(wb.treeRows(sidebar, /^\s*\$\d+\.\d\d · ~\d+ (h|days) left at \$\d+\.\d\d\/h\s*\d running/), 'the credit and the runway first on the account line', 30_000);
       await wb.expectVisible(wb.treeRows(sidebar, 'finetune-qwen').filter({ hasText: 'interruptible' }), 'finetune-qwen marked interruptible', 30_000);
       await wb.screenshotAtWidths(page, SCREENSHOTS, '06b-runway');
     },
@@ -212,7 +212,7 @@ const STEPS = [
         await wb.expectVisible(toast.locator('.monaco-button', { hasText: action }), `the "${action}" button`);
       }
       const sidebar = page.locator('.part.sidebar');
-      await wb.expectVisible(wb.treeRows(sidebar, /Simulated account: \$\d\.\d\d credit .* left at/), 'the low runway on the account line');
+      await wb.expectVisible(wb.treeRows(sidebar, /\$\d\.\d\d · ~\d+ (h|min) left at/), 'the low runway on the account line');
       await wb.screenshotAtWidths(page, SCREENSHOTS, '08c-low-credit');
     },
   },
