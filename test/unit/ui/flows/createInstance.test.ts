@@ -170,7 +170,7 @@ describe('Create Instance flow', () => {
   it('cancelling a create that commits after the cancel (late): says instance N was made anyway', async () => {
     await start();
     h.sim.faults.add({ kind: 'late-commit', endpoint: 'create', delayMs: 25_000 });
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').confirmWith(true);
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').choose('No auto-stop').confirmWith(true);
     const pending = createInstanceFlow(h.ctx, offer);
     await h.clock.advance(2000);
     assert.equal(h.prompter.abortProgress(/^Creating/), 1);
