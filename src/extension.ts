@@ -8,6 +8,7 @@ import type { Session } from './ui/session';
 import { systemClock } from './util/clock';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
+import { MementoLimitMemory } from './vscode/mementoLimitMemory';
 import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
@@ -35,7 +36,8 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new OutputLog();
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
-  const sessions = new SessionManager(store, readSettings, systemClock, log);
+  const limitMemory = new MementoLimitMemory(context.globalState);
+  const sessions = new SessionManager(store, readSettings, systemClock, log, limitMemory);
   const tree = new InstanceTree(sessions, systemClock);
   const statusBar = new RateLimitStatusBar(sessions, systemClock);
   const memory = new GlobalMemory(context.globalState);
@@ -69,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const keyFlowDeps = (): KeyFlowDeps => ({
     prompter,
     store,
-    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal),
+    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
     findCliKey: () => findCliKey(),
     onKeyChanged: async () => {
       if (readSettings().useSimulator) {
