@@ -80,6 +80,8 @@ export class EndpointGate {
   private floor: IntervalFloor;
   private learned?: LearnedInterval;
   private slot: () => Promise<void>;
+  /** The interval in force plus the margin (0: no spacing, p-throttle is skipped). */
+  private spacingMs: number;
   private readonly queue: Waiter[] = [];
   private pumping = false;
   private pumpWait?: AbortController;
@@ -115,7 +117,8 @@ export class EndpointGate {
     private readonly onLearned: (report: GateReport) => void = () => undefined,
   ) {
     this.floor = { ...interval };
-    this.slot = makeSlot(this.spacing(this.floor.ms));
+    this.spacingMs = this.spacing(this.floor.ms);
+    this.slot = makeSlot(this.spacingMs);
   }
 
   /** Resolves when this request may be sent. */
@@ -126,6 +129,10 @@ export class EndpointGate {
     const remaining = this.cooldownUntil - this.clock.now();
     if (remaining > maxWaitMs || (remaining > 0 && options.failFastWhileCooling)) {
       return Promise.reject(this.cooldownError());
+    }
+    if (this.queue.length === 0 && !this.pumping && this.spacingMs === 0 && this.permits === localPermits && this.held() <= 0) {
+      // Nothing to wait for (no spacing, no queue, no cooldown): skip the queue and the pump.
+      return Promise.resolve(this.sendNow());
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, maxWaitMs };
@@ -308,6 +315,7 @@ export class EndpointGate {
 
   private respace(): void {
     const spacing = this.spacing(this.intervalMs);
+    this.spacingMs = spacing;
     this.slot = makeSlot(spacing);
     if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + spacing;
     this.onChange();
@@ -352,7 +360,7 @@ export class EndpointGate {
           await this.waitUnlessEmptied((signal) => sleep(this.clock, hold, signal));
           continue;
         }
-        await this.slot();
+        if (this.spacingMs > 0) await this.slot();
         // A 429 may have arrived while we waited for the slot: its wait applies to this request too.
         if (this.held() > 0) continue;
         if (this.permits !== localPermits) {
@@ -362,13 +370,8 @@ export class EndpointGate {
         }
         const waiter = this.queue.shift();
         if (!waiter) break;
-        this.lastSentAt = this.clock.now();
-        // Also guards the first send through a p-throttle made after an interval change.
-        this.notBefore = this.lastSentAt + this.spacing(this.intervalMs);
-        this.inFlight++;
-        const release = this.releaseOnce(++this.sends);
+        const release = this.sendNow();
         this.settle(waiter, () => waiter.resolve(release));
-        this.onChange();
       }
     } finally {
       this.pumping = false;
@@ -388,6 +391,16 @@ export class EndpointGate {
     } finally {
       if (this.pumpWait === controller) this.pumpWait = undefined;
     }
+  }
+
+  /** Counts one request as sent now. */
+  private sendNow(): Release {
+    this.lastSentAt = this.clock.now();
+    // Also guards the first send through a p-throttle made after an interval change.
+    this.notBefore = this.lastSentAt + this.spacingMs;
+    this.inFlight++;
+    this.onChange();
+    return this.releaseOnce(++this.sends);
   }
 
   private releaseOnce(sequence: number): Release {
