@@ -73,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     store,
     verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
     findCliKey: () => findCliKey(),
+    apiUrl: readSettings().apiUrl,
     onKeyChanged: async () => {
       if (readSettings().useSimulator) {
         await vscode.workspace.getConfiguration('vastai').update('useSimulator', false, vscode.ConfigurationTarget.Global);

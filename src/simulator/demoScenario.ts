@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../util/clock';
 import type { InstanceSeed } from './instances/seeds';
 import { startSimulator, type Simulator } from './simulator';
@@ -18,6 +19,18 @@ export const DEMO_INSTANCES: readonly InstanceSeed[] = [
 /** New instances boot in 10-25 s: realistic steps, without making a demo wait minutes. */
 export const DEMO_LIFECYCLE = { provisionMs: [3000, 6000] as [number, number], loadingMs: [8000, 20000] as [number, number], failureRate: 0 };
 
+/**
+ * The demo runs on a loopback port any web page could aim at: a fresh random key per start, taken
+ * only from the Authorization header, and only for requests addressed to 127.0.0.1 or localhost.
+ */
 export function startDemoSimulator(options: { clock?: Clock; port?: number } = {}): Promise<Simulator> {
-  return startSimulator({ ...options, seed: 2026, instances: [...DEMO_INSTANCES], credit: 48.2, lifecycle: DEMO_LIFECYCLE });
+  return startSimulator({
+    ...options,
+    seed: 2026,
+    instances: [...DEMO_INSTANCES],
+    credit: 48.2,
+    lifecycle: DEMO_LIFECYCLE,
+    apiKeys: [`sim-${randomBytes(20).toString('hex')}`],
+    localOnly: true,
+  });
 }

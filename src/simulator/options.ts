@@ -31,6 +31,12 @@ export interface SimulatorOptions {
   badKeyStatus?: 401 | 403 | 404 | 410;
   /** Endpoints that answer 410 `deprecated_endpoint`, as Vast's v0 instance list has. Default none. */
   retiredEndpoints?: EndpointClass[];
+  /**
+   * For the demo inside VS Code (default false): answer only requests whose Host is
+   * `127.0.0.1:<port>` or `localhost:<port>` (a web page using DNS rebinding sends its own name)
+   * and take the key only from the Authorization header, never from `?api_key=` (a URL a page can build).
+   */
+  localOnly?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'rateLimits' | 'lifecycle'>> &
@@ -53,6 +59,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     credit: options.credit ?? 50,
     badKeyStatus: options.badKeyStatus ?? 401,
     retiredEndpoints: options.retiredEndpoints ?? [],
+    localOnly: options.localOnly ?? false,
   };
 }
 

@@ -50,7 +50,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultRules(clock);
   const log = new RequestLog();
   const keys = new KeyRing(opts.apiKeys, opts.readOnlyKeys, (key) => instances.findByApiKey(key));
-  const server = await listen(createRequestHandler({ clock, keys, limiter, faults, log, state, badKeyStatus: opts.badKeyStatus, retired: new Set(opts.retiredEndpoints) }), opts.host, opts.port);
+  const server = await listen(createRequestHandler({ clock, keys, limiter, faults, log, state, badKeyStatus: opts.badKeyStatus, retired: new Set(opts.retiredEndpoints), localOnly: opts.localOnly }), opts.host, opts.port);
   state.url = server.url;
   return {
     url: server.url,

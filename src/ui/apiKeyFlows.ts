@@ -2,6 +2,8 @@ import { isVastApiError } from '../api/errors';
 import type { User } from '../vast/types';
 import type { CliKey } from './cliKeyImport';
 import { BACK, type Prompter } from './prompter';
+import { DEFAULT_SETTINGS } from './settings';
+import { apiHostLabel, isDefaultApiHost } from './settingsReader';
 import { errorMessage } from '../util/errorMessage';
 
 /** Where the key lives: VS Code's SecretStorage in the product. */
@@ -17,6 +19,8 @@ export interface KeyFlowDeps {
   /** Asks Vast who the key belongs to (current user): proves the key works. */
   verify(key: string, signal: AbortSignal): Promise<User>;
   findCliKey(): CliKey | undefined;
+  /** The API host the key is checked with and stored for (`vastai.apiUrl`); Vast.ai's own when absent. */
+  apiUrl?: string;
   /** The stored key changed (set or cleared): reconnect. */
   onKeyChanged(): Promise<void>;
 }
@@ -26,9 +30,12 @@ const KEY_PAGE = 'https://cloud.vast.ai/manage-keys/';
 
 /** Asks for a key, checks it with Vast, stores it. A key that fails the check is never stored silently. */
 export async function setApiKeyFlow(deps: KeyFlowDeps): Promise<boolean> {
+  const elsewhere = otherHost(deps);
   const key = await deps.prompter.input({
     title: TITLE,
-    prompt: `Paste your Vast.ai API key (from ${KEY_PAGE}). It is kept in VS Code's secret storage.`,
+    prompt: elsewhere
+      ? `Paste the API key for ${elsewhere} (vastai.apiUrl: not Vast.ai's own host). It is sent only to ${elsewhere} and kept in VS Code's secret storage.`
+      : `Paste your Vast.ai API key (from ${KEY_PAGE}). It is kept in VS Code's secret storage.`,
     placeholder: 'API key',
     password: true,
     validate: validateKey,
@@ -39,6 +46,16 @@ export async function setApiKeyFlow(deps: KeyFlowDeps): Promise<boolean> {
 
 /** Uses the key the Vast CLI already has, after checking it. */
 export async function importCliKeyFlow(deps: KeyFlowDeps): Promise<boolean> {
+  const elsewhere = otherHost(deps);
+  if (elsewhere) {
+    // The CLI's key belongs to Vast.ai: never offered to another host, whoever configured it.
+    const choice = await deps.prompter.notify(
+      'warning',
+      `The Vast CLI's key is only used with ${apiHostLabel(DEFAULT_SETTINGS.apiUrl)}, and vastai.apiUrl points to ${elsewhere}. Set a key for ${elsewhere} instead.`,
+      'Set API Key',
+    );
+    return choice === 'Set API Key' ? setApiKeyFlow(deps) : false;
+  }
   const found = deps.findCliKey();
   if (!found) {
     const choice = await deps.prompter.notify(
@@ -99,7 +116,9 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
   }
   let user: User | undefined;
   try {
-    user = await deps.prompter.withProgress('Checking the key with Vast.ai…', (_progress, signal) => deps.verify(key, signal));
+    const elsewhere = otherHost(deps);
+    const title = elsewhere ? `Checking the key with ${elsewhere} (not Vast.ai's own host)…` : 'Checking the key with Vast.ai…';
+    user = await deps.prompter.withProgress(title, (_progress, signal) => deps.verify(key, signal));
   } catch (error) {
     if (isVastApiError(error, 'auth')) {
       await deps.prompter.notify('error', `Vast.ai rejected ${what} (${error.message}). Nothing was saved.`);
@@ -108,7 +127,9 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
     if (error instanceof Error && error.name === 'AbortError') return false;
     // Vast could not be reached: the key may be fine. Let the person decide; nothing is lost either way.
     const message = errorMessage(error);
-    const choice = await deps.prompter.notify('warning', `Could not check ${what}: ${message}`, 'Save Anyway');
+    const elsewhere = otherHost(deps);
+    const forHost = elsewhere ? ` Saving keeps it for ${elsewhere}, which is not Vast.ai's own host.` : '';
+    const choice = await deps.prompter.notify('warning', `Could not check ${what}: ${message}${forHost}`, 'Save Anyway');
     if (choice !== 'Save Anyway') return false;
   }
   try {
@@ -122,4 +143,10 @@ async function checkAndStore(deps: KeyFlowDeps, key: string, what: string): Prom
   const who = user ? ` as ${user.username || user.email || `account ${user.id}`}${credit}` : '';
   await deps.prompter.notify('info', `Connected to Vast.ai${who}.`);
   return true;
+}
+
+/** The configured API host when it is not Vast.ai's own ("127.0.0.1:8080"), else undefined. */
+function otherHost(deps: KeyFlowDeps): string | undefined {
+  const url = deps.apiUrl ?? DEFAULT_SETTINGS.apiUrl;
+  return isDefaultApiHost(url) ? undefined : apiHostLabel(url);
 }

@@ -1,9 +1,10 @@
 import { isTransitional } from '../monitor/instanceStatus';
-import { formatDuration } from '../util/format';
+import { formatDuration, isValidTime } from '../util/format';
 import type { Instance } from '../vast/types';
 import { instanceContextValue, type InstanceState } from '../vscode/contributions';
 import { formatPrice, gpuSummary } from './offerPresentation';
 import { isJupyterRuntype, sshEndpoint } from './ssh/sshEndpoint';
+import { codeSpan, escapeMarkdown as escapeText } from '../util/markdown';
 
 /**
  * How one instance looks in the tree, as plain data: the VS Code layer maps it onto a TreeItem.
@@ -104,10 +105,10 @@ function tooltipOf(instance: Instance, name: string, look: Look, now: number): s
     ['CPU / RAM', instance.cpu_cores_effective ? `${instance.cpu_cores_effective} cores, ${instance.cpu_ram != null ? Math.round(instance.cpu_ram / 1000) : '?'} GB` : undefined],
     ['Location', instance.geolocation ? escapeMarkdown(instance.geolocation) : undefined],
     ['Reliability', instance.reliability2 != null ? `${(instance.reliability2 * 100).toFixed(1)}%` : undefined],
-    ['Image', instance.image_uuid ? `\`${instance.image_uuid}\`` : undefined],
+    ['Image', instance.image_uuid ? codeSpan(instance.image_uuid) : undefined],
     ['SSH', sshText(instance)],
     ['Uptime', look.state === 'running' && uptimeMs(instance, now) !== undefined ? formatDuration(uptimeMs(instance, now)!) : undefined],
-    ['Started', instance.start_date ? new Date(instance.start_date * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : undefined],
+    ['Started', instance.start_date && isValidTime(instance.start_date * 1000) ? new Date(instance.start_date * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : undefined],
     ['Instance id', String(instance.id)],
   ];
   const table = rows.filter(([, value]) => value !== undefined).map(([key, value]) => `| ${key} | ${value} |`);
@@ -117,7 +118,7 @@ function tooltipOf(instance: Instance, name: string, look: Look, now: number): s
 /** The CLI's rule (direct when port 22 is mapped, else Vast's proxy), as sshEndpoint applies it. */
 function sshText(instance: Instance): string | undefined {
   const endpoint = sshEndpoint(instance);
-  return endpoint && `\`root@${endpoint.host}:${endpoint.port}\` (${endpoint.kind})`;
+  return endpoint && `${codeSpan(`${endpoint.user}@${endpoint.host}:${endpoint.port}`)} (${endpoint.kind})`;
 }
 
 function uptimeMs(instance: Instance, now: number): number | undefined {
@@ -125,5 +126,5 @@ function uptimeMs(instance: Instance, now: number): number | undefined {
 }
 
 function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+\-.!|]/g, (c) => `\\${c}`);
+  return escapeText(text);
 }

@@ -1,3 +1,5 @@
+import { shellQuote } from '../util/shellQuote';
+import { isSafeHost } from '../vast/hostAddress';
 import type { Instance } from '../vast/types';
 import { hostPort, isJupyterRuntype, sshEndpoint, type SshEndpoint } from './ssh/sshEndpoint';
 
@@ -21,8 +23,9 @@ export function jupyterAccess(instance: Instance): JupyterAccess {
   if (instance.actual_status !== 'running') return { kind: 'none', reason: `it is ${instance.actual_status ?? 'still provisioning'}, not running` };
   const query = tokenQuery(instance.jupyter_token);
   const port = hostPort(instance, `${JUPYTER_CONTAINER_PORT}/tcp`);
-  const ip = instance.public_ipaddr?.trim();
-  if (port !== undefined && ip) return { kind: 'direct', url: `https://${hostForUrl(ip)}:${port}/${query}` };
+  const ip = typeof instance.public_ipaddr === 'string' ? instance.public_ipaddr.trim() : undefined;
+  // Only a checked host: `evil.example/#` would send the token to evil.example.
+  if (port !== undefined && isSafeHost(ip)) return { kind: 'direct', url: `https://${hostForUrl(ip)}:${port}/${query}` };
   const ssh = sshEndpoint(instance);
   if (!ssh) return { kind: 'none', reason: 'it has neither a Jupyter port nor an SSH endpoint yet' };
   return { kind: 'tunnel', sshCommand: tunnelCommand(ssh), url: `https://localhost:${JUPYTER_CONTAINER_PORT}/${query}` };
@@ -36,11 +39,12 @@ export function jupyterUrl(instance: Instance): string | undefined {
 
 /** `ssh -p PORT root@HOST -N -L 8080:localhost:8080`: forwards Jupyter until interrupted. */
 export function tunnelCommand(endpoint: SshEndpoint): string {
-  return `ssh -p ${endpoint.port} ${endpoint.user}@${endpoint.host} -N -L ${JUPYTER_CONTAINER_PORT}:localhost:${JUPYTER_CONTAINER_PORT}`;
+  const forward = `${JUPYTER_CONTAINER_PORT}:localhost:${JUPYTER_CONTAINER_PORT}`;
+  return ['ssh', '-p', String(endpoint.port), `${endpoint.user}@${endpoint.host}`, '-N', '-L', forward].map(shellQuote).join(' ');
 }
 
 function tokenQuery(token: string | null): string {
-  return token ? `?token=${encodeURIComponent(token)}` : '';
+  return typeof token === 'string' && token ? `?token=${encodeURIComponent(token)}` : '';
 }
 
 function hostForUrl(host: string): string {

@@ -1,6 +1,7 @@
 import type { GateState } from '../api/endpointGate';
 import type { MonitorSnapshot } from '../monitor/instanceMonitor';
 import { formatDuration, formatUtcTime } from '../util/format';
+import { escapeMarkdown } from '../util/markdown';
 
 /** What the status bar item says, as plain data (the VS Code layer applies it). */
 export interface IndicatorView {
@@ -105,12 +106,12 @@ const EXPLANATIONS: Record<IndicatorState, string> = {
 function tooltipOf(input: IndicatorInput, state: IndicatorState, name: string): string {
   const { now, monitor } = input;
   const blocks = [`**${name}** — ${EXPLANATIONS[state]}`];
-  if (monitor?.lastError) blocks.push(`Last error: ${monitor.lastError.message}`);
+  if (monitor?.lastError) blocks.push(`Last error: ${escapeMarkdown(monitor.lastError.message)}`);
   const active = input.gates.filter((g) => g.lastRequestAt !== undefined || g.queued > 0 || g.rateLimitedTotal > 0);
   if (active.length > 0) {
     const rows = ['| Endpoint | Interval | Queued | In flight | 429s (10 min) | Cooldown |', '|---|---:|---:|---:|---:|---|'];
     for (const gate of active) {
-      const cooldown = gate.cooldownUntil && gate.cooldownUntil > now ? `${formatDuration(gate.cooldownUntil - now)} (${gate.cooldownReason ?? '429'})` : '';
+      const cooldown = gate.cooldownUntil && gate.cooldownUntil > now ? `${formatDuration(gate.cooldownUntil - now)} (${escapeMarkdown(gate.cooldownReason ?? '429')})` : '';
       rows.push(
         `| ${gate.title} | ${(gate.intervalMs / 1000).toFixed(1)} s ${gate.intervalSource} | ${gate.queued} | ${gate.inFlight} | ${gate.rateLimitedRecent} | ${cooldown} |`,
       );

@@ -9,6 +9,7 @@ import type { Clock } from '../util/clock';
 import type { OutputLog } from './outputLog';
 import { errorMessage } from '../util/errorMessage';
 import { COMMANDS, CONTEXT_KEYS } from './contributions';
+import { isDefaultApiHost } from '../ui/settingsReader';
 
 export type KeyState = 'ok' | 'missing' | 'rejected';
 export type Mode = 'none' | 'api' | 'simulator';
@@ -113,6 +114,8 @@ export class SessionManager implements vscode.Disposable {
   /** Once per window: the Vast CLI already has a key; offer to use it rather than make people paste it. */
   private offerCliKey(): void {
     if (this.offeredCliKey) return;
+    // The CLI's key belongs to Vast.ai's own host: never offered for another one.
+    if (!isDefaultApiHost(this.settings().apiUrl)) return;
     this.offeredCliKey = true;
     const found = findCliKey();
     if (!found) return;

@@ -29,6 +29,8 @@ export interface PipelineParts {
   badKeyStatus?: number;
   /** Endpoints answering 410 `deprecated_endpoint`. */
   retired?: ReadonlySet<EndpointClass>;
+  /** Demo mode: loopback Host headers only, and the key only from the Authorization header. */
+  localOnly?: boolean;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
@@ -54,6 +56,11 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   const path = url.pathname;
 
+  if (parts.localOnly && !isLoopbackHost(req.headers.host, state.url)) {
+    req.resume();
+    return respond(parts, req, res, {}, jsonResponse(421, { success: false, error: 'misdirected_request', msg: 'This simulator answers only 127.0.0.1 and localhost.' }));
+  }
+
   if (method === 'GET' && path.startsWith(LOG_DOWNLOAD_PREFIX)) {
     req.resume();
     return respond(parts, req, res, {}, downloadLogs(state, path.slice(LOG_DOWNLOAD_PREFIX.length)));
@@ -78,7 +85,8 @@ async function handle(parts: PipelineParts, req: IncomingMessage, res: ServerRes
     return respond(parts, req, res, { endpoint }, errorResponse(error));
   }
 
-  const auth = keys.authenticate(req, url.searchParams);
+  // In demo mode a key in the URL does not count: a web page can build URLs, not set headers.
+  const auth = keys.authenticate(req, parts.localOnly ? new URLSearchParams() : url.searchParams);
   if (!auth.ok) {
     const denied = jsonResponse(parts.badKeyStatus ?? 401, { success: false, error: 'auth_error', msg: 'Invalid user key' });
     return respond(parts, req, res, { endpoint, keyId: auth.keyId }, denied);
@@ -244,3 +252,11 @@ async function delay(clock: Clock, ms: number, res: ServerResponse): Promise<boo
   }
 }
 
+
+/** `127.0.0.1:<port>` or `localhost:<port>` for this server's own port; anything else is a foreign name. */
+function isLoopbackHost(host: string | undefined, serverUrl: string): boolean {
+  if (!host) return false;
+  const port = new URL(serverUrl).port;
+  const name = host.toLowerCase();
+  return name === `127.0.0.1:${port}` || name === `localhost:${port}`;
+}

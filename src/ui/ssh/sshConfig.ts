@@ -1,5 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { isSafeHost, isValidPort } from '../../vast/hostAddress';
 import type { SshEndpoint } from './sshEndpoint';
 
 /**
@@ -43,10 +45,11 @@ export function sshHostEntry(instanceId: number, endpoint: SshEndpoint): SshHost
 
 /** The block's lines, markers included. */
 export function renderSshHostBlock(entry: SshHostEntry): string[] {
-  checkValue(entry.alias, 'alias');
-  checkValue(entry.hostName, 'host name');
-  checkValue(entry.user, 'user');
-  if (!Number.isInteger(entry.port) || entry.port <= 0 || entry.port > 65535) throw new Error(`Invalid SSH port ${entry.port}.`);
+  if (!/^vast-\d+$/.test(entry.alias)) throw new Error(`Invalid SSH host alias "${entry.alias}".`);
+  // HostName is expanded by ssh (%h in a ProxyCommand runs through a shell): plain names and IPs only.
+  if (!isSafeHost(entry.hostName)) throw new Error(`Invalid SSH host name "${entry.hostName}": only an IP address or a plain host name is written.`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/i.test(entry.user)) throw new Error(`Invalid SSH user "${entry.user}".`);
+  if (!isValidPort(entry.port)) throw new Error(`Invalid SSH port ${entry.port}.`);
   return [
     `# --- vast-gpu-explorer begin ${entry.alias} ---`,
     `Host ${entry.alias}`,
@@ -131,43 +134,102 @@ export async function deleteSshHost(file: string, alias: string): Promise<FileEd
   return editFile(file, (text) => removeSshHost(text, alias), false);
 }
 
+/** Edits of one file in this process, one after another (the lock file covers other windows). */
+const pending = new Map<string, Promise<unknown>>();
+
 async function editFile(file: string, edit: (text: string) => ConfigEdit, create: boolean): Promise<FileEdit> {
-  const target = await realTarget(file);
-  let text = '';
-  let mode = 0o600;
-  let exists = true;
+  const target = await resolveTarget(file);
+  const previous = pending.get(target) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(() => lockedEdit(target, edit, create));
+  pending.set(target, mine);
   try {
-    text = await fsp.readFile(target, 'utf8');
-    mode = (await fsp.stat(target)).mode & 0o777;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    exists = false;
+    return await mine;
+  } finally {
+    if (pending.get(target) === mine) pending.delete(target);
   }
-  if (!exists && !create) return { changed: false, created: false, file: target };
-  const result = edit(text);
-  if (!result.changed && exists) return { changed: false, created: false, file: target };
-  const dir = path.dirname(target);
-  const made = await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  if (made) await fsp.chmod(made, 0o700).catch(() => undefined);
-  const temp = path.join(dir, `.${path.basename(target)}.vast-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
-  try {
-    await fsp.writeFile(temp, result.text, { mode });
-    await fsp.chmod(temp, mode).catch(() => undefined); // writeFile's mode is reduced by the umask
-    await fsp.rename(temp, target);
-  } catch (error) {
-    await fsp.rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  return { changed: true, created: !exists, file: target };
 }
 
-/** Where a (possibly symlinked) file really is; the path itself when it does not exist yet. */
-async function realTarget(file: string): Promise<string> {
+/**
+ * Read, edit and replace the file while holding `<file>.lock` (proper-lockfile: a directory made
+ * atomically, refreshed while held, taken over when stale), so two VS Code windows writing at once
+ * both keep their entries.
+ */
+async function lockedEdit(target: string, edit: (text: string) => ConfigEdit, create: boolean): Promise<FileEdit> {
+  const dir = path.dirname(target);
+  if (!create && !(await exists(target))) return { changed: false, created: false, file: target };
+  const made = await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (made) await fsp.chmod(made, 0o700).catch(() => undefined);
+  let compromised: Error | undefined;
+  const release = await lockfile.lock(target, {
+    realpath: false, // the file may not exist yet
+    stale: 10_000,
+    retries: { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 500, randomize: true },
+    // Without a handler proper-lockfile throws from a timer: an uncaught exception.
+    onCompromised: (error) => {
+      compromised = error;
+    },
+  });
   try {
-    return await fsp.realpath(file);
-  } catch {
-    return file;
+    let text = '';
+    let mode = 0o600;
+    let existed = true;
+    try {
+      text = await fsp.readFile(target, 'utf8');
+      mode = (await fsp.stat(target)).mode & 0o777;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      existed = false;
+    }
+    if (!existed && !create) return { changed: false, created: false, file: target };
+    const result = edit(text);
+    if (!result.changed && existed) return { changed: false, created: false, file: target };
+    if (compromised) throw new Error(`Another program took the lock on ${target} (${compromised.message}); nothing was written.`);
+    const temp = path.join(dir, `.${path.basename(target)}.vast-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+    try {
+      await fsp.writeFile(temp, result.text, { mode });
+      await fsp.chmod(temp, mode).catch(() => undefined); // writeFile's mode is reduced by the umask
+      await fsp.rename(temp, target);
+    } catch (error) {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    return { changed: true, created: !existed, file: target };
+  } finally {
+    await release().catch(() => undefined);
   }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a (possibly symlinked) file really is. A symlink is written through, never replaced: a
+ * dangling one (a dotfiles repo not checked out yet) leads to the file it names, which is created.
+ */
+async function resolveTarget(file: string): Promise<string> {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = await fsp.readlink(current);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL' || code === 'ENOENT' || code === 'UNKNOWN') {
+        // Not a symlink (or not there): resolve its directory's links, keep the name.
+        const dir = await fsp.realpath(path.dirname(current)).catch(() => path.dirname(current));
+        return path.join(dir, path.basename(current));
+      }
+      throw error;
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  throw new Error(`${file} is a loop of symbolic links; fix it before connecting.`);
 }
 
 interface Block {
@@ -229,8 +291,4 @@ function splitLines(text: string): { lines: string[]; eol: string } {
 
 function joinLines(lines: string[], eol: string): string {
   return lines.length === 0 ? '' : lines.join(eol) + eol;
-}
-
-function checkValue(value: string, what: string): void {
-  if (!value || /[\s"#]/.test(value)) throw new Error(`Invalid SSH ${what} "${value}".`);
 }

@@ -79,7 +79,7 @@ describe('status bar rate-limit indicator', () => {
     );
     assert.equal(view.state, 'offline');
     assert.equal(view.text, '$(debug-disconnect) Vast.ai: offline · data 1 min 30 s old');
-    assert.match(view.tooltip, /Last error: Could not reach Vast\.ai/);
+    assert.match(view.tooltip, /Last error: Could not reach Vast\\?\.ai/);
   });
 
   it('key problem wins over everything, with the error background at once', () => {
