@@ -95,6 +95,8 @@ export class EndpointGate {
   private sends = 0;
   private sendsAtRaise = -1;
   private cleanRun = 0;
+  /** The largest interval a threshold= taught (0: none): AIMD steps never go below it. */
+  private thresholdMs = 0;
   private rateLimitedTotal = 0;
   private recent429: number[] = [];
   private lastError?: { at: number; message: string };
@@ -163,6 +165,7 @@ export class EndpointGate {
   /** Raises the interval to one `threshold=` taught; never lowers it (a 429 can come from other clients on the key). */
   learnInterval(ms: number): void {
     const now = this.clock.now();
+    this.thresholdMs = Math.max(this.thresholdMs, ms);
     if (ms <= this.intervalMs) {
       this.touchLearned(now);
       return;
@@ -225,8 +228,10 @@ export class EndpointGate {
     if (this.learned?.how !== 'aimd' || this.learned.ms <= this.floor.ms) return;
     if (++this.cleanRun < this.aimd.cleanRunLength) return;
     this.cleanRun = 0;
-    const ms = loweredInterval(this.learned.ms, this.floor.ms, ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
-    this.setLearned(ms > this.floor.ms ? { ...this.learned, ms } : undefined, true);
+    // Never below what a threshold= said, either: that one is known, not guessed.
+    const ms = loweredInterval(this.learned.ms, Math.max(this.floor.ms, this.thresholdMs), ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
+    if (ms > Math.max(this.floor.ms, this.thresholdMs)) this.setLearned({ ...this.learned, ms }, true);
+    else this.setLearned(this.thresholdMs > this.floor.ms ? { ms: this.thresholdMs, how: 'threshold', at: this.learned.at } : undefined, true);
   }
 
   /** The floor changed (a client sharing this gate came or went with its configured interval). */
@@ -291,6 +296,8 @@ export class EndpointGate {
 
   private setLearned(learned: LearnedInterval | undefined, report: boolean): void {
     this.learned = learned;
+    if (learned?.how === 'threshold') this.thresholdMs = Math.max(this.thresholdMs, learned.ms);
+    if (!learned) this.thresholdMs = 0; // forgotten after a day, or the floor caught up
     this.cleanRun = 0;
     this.respace();
     if (report) this.report({ kind: 'interval', intervalMs: this.intervalMs, learned: this.learned });
