@@ -137,7 +137,7 @@ export class VastClient {
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly searches: SearchCache;
-  private readonly requestTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   private readonly membership: { dispose(): void };
   private readonly maxBodyBytes: number;
   private readonly maxPages: number;

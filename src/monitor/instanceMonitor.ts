@@ -22,6 +22,11 @@ export interface MonitorSnapshot {
   instances: ReadonlyMap<number, Instance>;
   /** When the last good poll finished (epoch ms); undefined before the first. */
   polledAt?: number;
+  /**
+   * When that poll started: an instance created after this moment may be missing from `instances`
+   * (reconciling a lost create only trusts polls that started after the failure).
+   */
+  listStartedAt?: number;
   /** The last poll failed, so `instances` is older data (its age: now - polledAt). */
   stale: boolean;
   lastError?: { at: number; message: string; kind: VastErrorKind | 'unexpected' };
@@ -127,6 +132,7 @@ export class InstanceMonitor {
     return {
       instances: this.instances,
       polledAt: this.polledAt,
+      listStartedAt: this.lastPollStartedAt,
       stale: this.stale,
       lastError: this.lastError,
       nextPollAt: this.nextPollAt,

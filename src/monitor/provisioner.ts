@@ -7,12 +7,15 @@ import type { Clock } from '../util/clock';
 import { sleep } from '../util/sleep';
 import type { Instance } from '../vast/types';
 import type { InstanceMonitor } from './instanceMonitor';
+import { lateCommitWindowMs, lookForLateCommit } from './lateCommit';
 import { errorMessage } from '../util/errorMessage';
 
 /** What provisioning needs from the client (`VastClient` has it). */
 export interface ProvisioningClient {
   searchOffers(query: OfferQuery, options?: { signal?: AbortSignal; refresh?: boolean }): Promise<SearchResult>;
   createInstance(offerId: number, options: CreateInstanceOptions, signal?: AbortSignal): Promise<CreatedInstance>;
+  /** Per attempt: how long after a lost answer a create may still commit (VastClient has it). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface ProvisionRequest {
@@ -30,7 +33,7 @@ export interface ProvisionRequest {
 export interface ProvisionProgress {
   slot: number;
   label: string;
-  phase: 'creating' | 'created' | 'reconciling' | 'reconciled' | 'resending' | 'offer-gone' | 'failed' | 'running' | 'wait-failed';
+  phase: 'creating' | 'created' | 'reconciling' | 'reconciled' | 'resending' | 'offer-gone' | 'failed' | 'running' | 'wait-failed' | 'sweeping';
   message: string;
 }
 
@@ -62,8 +65,15 @@ export interface ProvisionerDeps {
   monitor: InstanceMonitor;
   clock: Clock;
   random?: () => number;
-  /** Before concluding a lost create did not happen, look again after this long (default 5 s). */
+  /** Between looks for a lost create (default 5 s). */
   reconcileRecheckMs?: number;
+  /**
+   * How long after a lost answer to keep looking before concluding the create did not happen and
+   * resending (default: the client's request timeout plus two polls, 40 s).
+   */
+  reconcileWindowMs?: number;
+  /** After a lost answer, look for duplicates once more this long after provisioning (default 1 min). */
+  finalSweepMs?: number;
   maxAttemptsPerSlot?: number;
 }
 
@@ -86,6 +96,9 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
   const offers = 'query' in request.offers ? new OfferPicker(client, request.offers.query, request.count, request.signal) : undefined;
   const labels = uniqueLabels(request.instance.label?.trim() || 'vast', request.count, random);
   const slots: SlotReport[] = labels.map((label, i) => ({ slot: i + 1, label, reconciled: false, attempts: 0 }));
+  const recheckMs = deps.reconcileRecheckMs ?? 5000;
+  const windowMs = deps.reconcileWindowMs ?? lateCommitWindowMs(client.requestTimeoutMs);
+  let lostAnswer = false;
   const progress = (slot: SlotReport, phase: ProvisionProgress['phase'], message: string) =>
     request.onProgress?.({ slot: slot.slot, label: slot.label, phase, message });
 
@@ -129,17 +142,22 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
         progress(slot, 'created', `Created instance ${created.instanceId} (${slot.label})`);
       } catch (error) {
         if (request.signal?.aborted) {
-          // The create may still have happened: look before reporting.
-          const found = await findByLabel(monitor, slot.label).catch(() => undefined);
+          // The create may still have happened (or commit later): look before reporting.
+          lostAnswer = true;
+          const found = await lookForLateCommit(monitor, clock, (i) => i.label === slot.label, { since: clock.now(), windowMs, recheckMs }).catch(
+            () => undefined,
+          );
           if (found) slot.instanceId = found.id;
           else slot.error = abortAll = 'Cancelled before this instance was created.';
           break;
         }
         if (isVastApiError(error, 'outcome-unknown')) {
+          lostAnswer = true;
           progress(slot, 'reconciling', `The answer to ${slot.label}'s create was lost; looking for it by label`);
           let found: Instance | undefined;
           try {
-            found = await reconcile(monitor, clock, slot.label, deps.reconcileRecheckMs ?? 5000, request.signal);
+            // Only polls that start after the failure count, for as long as the create may still commit.
+            found = await lookForLateCommit(monitor, clock, (i) => i.label === slot.label, { since: clock.now(), windowMs, recheckMs, signal: request.signal });
           } catch (reconcileError) {
             slot.error = abortAll = errorMessage(reconcileError);
             break;
@@ -168,7 +186,18 @@ export async function provisionInstances(deps: ProvisionerDeps, request: Provisi
     if (slot.error) progress(slot, 'failed', `${slot.label}: ${slot.error}`);
   }
 
-  const duplicates = await findDuplicates(monitor, labels).catch(() => []);
+  let duplicates = await findDuplicates(monitor, labels).catch(() => []);
+  if (lostAnswer && !request.signal?.aborted) {
+    // A create resent after a lost answer can still commit late: look once more, a minute on.
+    const last = slots[slots.length - 1];
+    progress(last, 'sweeping', 'Checking once more, in a minute, that no lost create committed late (no duplicates)');
+    try {
+      await sleep(clock, deps.finalSweepMs ?? 60_000, request.signal);
+      duplicates = await findDuplicates(monitor, labels);
+    } catch {
+      // Cancelled, or the list could not be read: the first look stands.
+    }
+  }
   if (request.waitUntilRunning) {
     const timeoutMs = typeof request.waitUntilRunning === 'object' ? request.waitUntilRunning.timeoutMs : undefined;
     await waitForAll(monitor, slots, { timeoutMs, signal: request.signal, onProgress: progress });
@@ -215,29 +244,6 @@ function uniqueLabels(base: string, count: number, random: () => number): string
   const stem = base.slice(0, 240);
   while (labels.size < count) labels.add(`${stem}-${Math.floor(random() * 36 ** 5).toString(36).padStart(5, '0')}`);
   return [...labels];
-}
-
-async function findByLabel(monitor: InstanceMonitor, label: string): Promise<Instance | undefined> {
-  const snapshot = await monitor.refresh();
-  if (snapshot.lastError) throw new Error(snapshot.lastError.message);
-  for (const instance of snapshot.instances.values()) if (instance.label === label) return instance;
-  return undefined;
-}
-
-/** Looks for the label twice, a moment apart, before concluding the create did not happen. */
-async function reconcile(monitor: InstanceMonitor, clock: Clock, label: string, recheckMs: number, signal?: AbortSignal): Promise<Instance | undefined> {
-  for (let check = 0; check < 2; check++) {
-    if (check > 0) await sleep(clock, recheckMs, signal);
-    let found: Instance | undefined;
-    try {
-      found = await findByLabel(monitor, label);
-    } catch (error) {
-      // Without a readable list the outcome stays unknown: resending could pay twice.
-      throw new VastApiError('outcome-unknown', `Could not check whether ${label} was created (${errorMessage(error)}); not resending.`);
-    }
-    if (found) return found;
-  }
-  return undefined;
 }
 
 async function findDuplicates(monitor: InstanceMonitor, labels: string[]): Promise<ProvisionReport['duplicates']> {

@@ -106,7 +106,54 @@ function ensureTools({ force = false, quiet = false } = {}) {
     if (!quiet) console.log(`[tools] up to date in ${path.relative(process.cwd(), TOOLS) || TOOLS}`);
     return paths;
   }
+  // Worktrees may share one tools folder (a .tools link): one install at a time, the others wait
+  // for it and use its result. Two npm installs into one folder break each other's native builds.
+  const release = lockTools();
+  try {
+    if (!force && isInstalled()) return paths;
+    return install();
+  } finally {
+    release();
+  }
+}
+
+/** An exclusive lock beside the (real) tools folder; a dead holder's lock is taken over. */
+function lockTools(timeoutMs = 30 * 60_000) {
+  fs.mkdirSync(TOOLS, { recursive: true });
+  const lock = `${fs.realpathSync(TOOLS)}.lock`;
   const started = Date.now();
+  for (let said = false; ; ) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return () => fs.rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+    if (holder && !isAlive(holder)) {
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`[tools] ${lock} held by pid ${holder} for ${timeoutMs / 60_000} min`);
+    if (!said) console.log(`[tools] another install (pid ${holder || '?'}) is running; waiting for it`);
+    said = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function install() {
+  const started = Date.now();
+  fs.rmSync(STAMP, { force: true }); // a half-done install must not look done
   installApt();
   // Node 24 first: code-server's install scripts need it on PATH, and its headers for node-gyp.
   npmInstall(path.join(TOOLS, 'node24'), NODE_PIN, process.env);

@@ -36,7 +36,7 @@ export class FaultRules implements FaultControl {
     const stored: StoredFault = {
       ...rule,
       status: rule.kind === 'status' ? (rule.status ?? DEFAULT_STATUS) : rule.status,
-      delayMs: rule.kind === 'slow' ? (rule.delayMs ?? DEFAULT_DELAY_MS) : rule.delayMs,
+      delayMs: rule.kind === 'slow' || rule.kind === 'late-commit' ? (rule.delayMs ?? DEFAULT_DELAY_MS) : rule.delayMs,
       id: this.nextId++,
       remaining,
     };

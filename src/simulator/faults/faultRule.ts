@@ -9,10 +9,12 @@ import type { EndpointClass } from '../../vast/endpoints';
  * - `slow`: processed and answered normally, `delayMs` later on the clock.
  * - `lost-response`: processed and committed (a create makes the instance), then the socket is
  *   destroyed: the ambiguous failure a client must reconcile rather than blindly resend.
+ * - `late-commit`: held `delayMs`, then processed whether or not the client is still there (a
+ *   create that commits after the client timed out: the case reconcile-by-label must survive).
  * - `respond`: not processed; answers exactly `response` instead (a hostile or broken server:
  *   odd headers, odd field types, huge or endless bodies).
  */
-export type FaultKind = 'status' | 'reset' | 'hang' | 'malformed-json' | 'slow' | 'lost-response' | 'respond';
+export type FaultKind = 'status' | 'reset' | 'hang' | 'malformed-json' | 'slow' | 'lost-response' | 'late-commit' | 'respond';
 
 /** For `respond`: the answer to send, verbatim. */
 export interface ScriptedResponse {

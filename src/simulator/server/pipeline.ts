@@ -148,6 +148,14 @@ async function beforeProcessing(
       await clock.parkIo(closed(res));
       record(parts, req, meta, 0);
       return false;
+    case 'late-commit': {
+      // Parked while the client waits (its own timeout runs); once it hangs up, the commit still comes.
+      const commitAt = clock.now() + fault.delayMs!;
+      await clock.parkIo(delay(clock, fault.delayMs!, res));
+      const rest = commitAt - clock.now();
+      if (rest > 0) await sleep(clock, rest);
+      return true;
+    }
     case 'slow': {
       const stillOpen = await clock.parkIo(delay(clock, fault.delayMs!, res));
       if (!stillOpen) record(parts, req, meta, 0);
@@ -166,6 +174,7 @@ function respond(
   response: SimResponse,
 ): void {
   record(parts, req, meta, response.status);
+  if (res.destroyed || req.socket.destroyed) return; // the client gave up (a late commit)
   writeResponse(res, response, parts.clock.now());
 }
 

@@ -1,6 +1,7 @@
 import { isVastApiError } from '../../api/errors';
 import type { CreatedInstance, CreateInstanceOptions } from '../../api/vastClient';
-import type { Offer } from '../../vast/types';
+import type { Instance, Offer } from '../../vast/types';
+import { lateCommitWindowMs, lookForLateCommit } from '../../monitor/lateCommit';
 import type { FlowContext } from '../flowContext';
 import { formatPrice, gpuSummary } from '../offerPresentation';
 import { BACK, type PickItem } from '../prompter';
@@ -213,33 +214,48 @@ export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promi
 
 /**
  * The person cancelled while the create was queued or in flight. If it had reached Vast, the
- * instance exists and is billed: look for a new one (not listed before, same image and label,
- * started since, give or take a minute of clock skew) and say so.
+ * instance exists (or appears a little later: a create can commit after its request was given
+ * up) and is billed. Looks in polls that start after the cancel, for the request timeout plus two
+ * polls, for a new instance (not listed before, same image and label), and says what it found.
  */
 async function checkCancelledCreate(ctx: FlowContext, options: CreateInstanceOptions, startedAt: number, known: ReadonlySet<number>): Promise<void> {
   ctx.log('Create instance: cancelled; checking whether the request had already reached Vast.ai');
   ctx.monitor.expectChange();
-  const snapshot = await ctx.monitor.refresh();
-  if (snapshot.lastError) {
+  const cancelledAt = ctx.clock.now();
+  const matches = (instance: Instance) =>
+    !known.has(instance.id) &&
+    instance.image_uuid === options.image &&
+    (instance.label ?? '') === (options.label ?? '') &&
+    (instance.start_date === null || instance.start_date * 1000 >= startedAt - 60_000);
+  let found: Instance | undefined | Cancelled;
+  try {
+    found = await runWithProgress(ctx, 'Create cancelled: checking whether it reached Vast.ai anyway…', (_progress, signal) =>
+      lookForLateCommit(ctx.monitor, ctx.clock, matches, {
+        since: cancelledAt,
+        windowMs: lateCommitWindowMs(ctx.client.requestTimeoutMs),
+        recheckMs: 5000,
+        signal,
+      }),
+    );
+  } catch (error) {
     await ctx.prompter.notify(
       'warning',
-      `Creating was cancelled, but the request may already have reached Vast.ai, and the instance list cannot be read now (${snapshot.lastError.message}). Check the instance list before retrying.`,
+      `Creating was cancelled, but the request may already have reached Vast.ai, and the instance list cannot be read now (${errorMessage(error)}). Check the instance list before retrying.`,
     );
     return;
   }
-  const found = [...snapshot.instances.values()].find(
-    (instance) =>
-      !known.has(instance.id) &&
-      instance.image_uuid === options.image &&
-      (instance.label ?? '') === (options.label ?? '') &&
-      instance.start_date !== null &&
-      instance.start_date * 1000 >= startedAt - 60_000,
-  );
+  if (found === CANCELLED) {
+    await ctx.prompter.notify('warning', 'Creating was cancelled; the check for an instance made anyway was stopped too. Check the instance list before retrying.');
+    return;
+  }
   if (found) {
     ctx.log(`Create instance: the cancelled create had reached Vast.ai: instance ${found.id}`);
     await ctx.prompter.notify(
       'warning',
-      `The create request had already reached Vast.ai before the cancel: instance ${instanceName(found)} exists and is billed. Destroy it if you do not want it.`,
+      `Creating was cancelled, but the request had already reached Vast.ai: instance ${instanceName(found)} was made anyway, and is billed. Destroy it if you do not want it.`,
     );
+    return;
   }
+  ctx.log('Create instance: the cancelled create did not reach Vast.ai');
+  await ctx.prompter.notify('info', 'Creating was cancelled: no instance was made.');
 }

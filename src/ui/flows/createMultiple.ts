@@ -15,6 +15,7 @@ export const CREATE_MULTIPLE_TITLE = 'Create Multiple Instances';
 export const MIN_COUNT = 2;
 export const MAX_COUNT = 20;
 export const WAIT_FOR_ALL = 'Wait Until Running';
+export const DESTROY_EXTRA = 'Destroy Extra';
 
 export function validateCount(text: string): string | undefined {
   const trimmed = text.trim();
@@ -127,8 +128,48 @@ export async function createMultipleFlow(ctx: FlowContext): Promise<ProvisionRep
   const { kind, message } = summarize(report, count);
   ctx.log(`Create multiple: ${message}`);
   const action = await ctx.prompter.notify(kind, message, ...(report.created > 0 ? [WAIT_FOR_ALL] : []));
+  await offerToDestroyDuplicates(ctx, report);
   if (action === WAIT_FOR_ALL) await waitForCreated(ctx, report.slots.filter((slot) => slot.instanceId !== undefined));
   return report;
+}
+
+/**
+ * A create whose answer was lost can commit after it was given up and sent again: two instances
+ * with one label, both billed. For each, offer to destroy the extra one (not the one the report
+ * names), each after a modal confirmation. Nothing is destroyed without the person asking.
+ */
+export async function offerToDestroyDuplicates(ctx: FlowContext, report: ProvisionReport): Promise<number[]> {
+  const destroyed: number[] = [];
+  for (const duplicate of report.duplicates) {
+    const kept = report.slots.find((slot) => slot.label === duplicate.label)?.instanceId ?? Math.min(...duplicate.instanceIds);
+    const extras = duplicate.instanceIds.filter((id) => id !== kept);
+    if (extras.length === 0) continue;
+    const which = extras.length === 1 ? `instance ${extras[0]}` : `instances ${extras.join(', ')}`;
+    const action = await ctx.prompter.notify(
+      'warning',
+      `${duplicate.label} was created ${duplicate.instanceIds.length} times (a create whose answer was lost committed late): ${duplicate.instanceIds.join(', ')}. Keep ${kept} and destroy ${which}?`,
+      DESTROY_EXTRA,
+    );
+    if (action !== DESTROY_EXTRA) continue;
+    const sure = await ctx.prompter.confirm(`Destroy ${which} (the extra ${duplicate.label})?`, {
+      detail: `Its disk and all data on it are deleted, and this cannot be undone. Instance ${kept} is kept.${simulatedNote(ctx, '\n')}`,
+      confirm: 'Destroy',
+    });
+    if (!sure) continue;
+    for (const id of extras) {
+      try {
+        const done = await runWithProgress(ctx, `Destroying the extra instance ${id}`, (_progress, signal) => ctx.client.destroyInstance(id, signal));
+        if (done === CANCELLED) break;
+        destroyed.push(id);
+        ctx.log(`Create multiple: destroyed the duplicate ${id} of ${duplicate.label}`);
+      } catch (error) {
+        await reportError(ctx, error, `Destroy the extra instance ${id}`);
+      }
+    }
+    ctx.monitor.expectChange();
+  }
+  if (destroyed.length) await ctx.prompter.notify('info', `Destroyed the extra instance${destroyed.length === 1 ? '' : 's'} ${destroyed.join(', ')}.`);
+  return destroyed;
 }
 
 /** One notification: created (with ids), failed (with reasons), reconciled, duplicates. */

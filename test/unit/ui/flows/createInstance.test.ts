@@ -150,7 +150,7 @@ describe('Create Instance flow', () => {
     assert.equal(h.sim.instances.size, 0);
   });
 
-  it('cancelling while the create is in flight: nothing made, nothing said', async () => {
+  it('cancelling while the create is in flight: nothing made, and it says so (after looking long enough)', async () => {
     await start();
     h.sim.faults.add({ kind: 'slow', endpoint: 'create', delayMs: 10_000 });
     h.prompter.choose('pytorch/pytorch:latest').type('20').type('slow').type('').confirmWith(true);
@@ -159,7 +159,22 @@ describe('Create Instance flow', () => {
     assert.equal(h.prompter.abortProgress(/^Creating/), 1);
     assert.equal(await h.flow(pending), undefined);
     assert.equal(h.sim.instances.size, 0);
-    assert.deepEqual(h.prompter.notifications, []);
+    assert.deepEqual(h.prompter.notifications.map((n) => n.message), ['Creating was cancelled: no instance was made.']);
+  });
+
+  it('cancelling a create that commits after the cancel (late): says instance N was made anyway', async () => {
+    await start();
+    h.sim.faults.add({ kind: 'late-commit', endpoint: 'create', delayMs: 25_000 });
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').confirmWith(true);
+    const pending = createInstanceFlow(h.ctx, offer);
+    await h.clock.advance(2000);
+    assert.equal(h.prompter.abortProgress(/^Creating/), 1);
+    assert.equal(await h.flow(pending), undefined);
+    const made = h.sim.instances.list().filter((i) => i.label === 'late');
+    assert.equal(made.length, 1, 'the create committed 23 s after the cancel');
+    assert.deepEqual(h.prompter.notifications.map((n) => n.message), [
+      `Creating was cancelled, but the request had already reached Vast.ai: instance late (${made[0].id}) was made anyway, and is billed. Destroy it if you do not want it.`,
+    ]);
   });
 
   it('cancelling after the create reached Vast: finds the new instance and says it exists and is billed', async () => {
@@ -175,7 +190,7 @@ describe('Create Instance flow', () => {
     assert.equal(h.prompter.notifications.length, 1);
     assert.equal(
       h.prompter.notifications[0].message,
-      `The create request had already reached Vast.ai before the cancel: instance late (${made.id}) exists and is billed. Destroy it if you do not want it.`,
+      `Creating was cancelled, but the request had already reached Vast.ai: instance late (${made.id}) was made anyway, and is billed. Destroy it if you do not want it.`,
     );
   });
 
