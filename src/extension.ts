@@ -29,11 +29,18 @@ export interface ExtensionApi {
   session(): Session | undefined;
   statusBar: RateLimitStatusBar;
   tree: InstanceTree;
-  /** Resolves once the session for the current settings is up. */
-  ready: Promise<void>;
+  /** Starts the session if nothing did yet; resolves once it is up for the current settings. */
+  readonly ready: Promise<void>;
+  /** How long `activate` took, from its first line to its return (ms). */
+  activationMs: number;
 }
 
+/**
+ * Only registration happens here: the session (SecretStorage read, first poll, the simulator in
+ * demo mode) starts when the view is shown or a command runs (`sessions.start()`).
+ */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const began = performance.now();
   const log = new OutputLog();
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
   const limitMemory = new MementoLimitMemory(context.globalState);
@@ -100,12 +107,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       });
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
+      if (sessions.started && SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
     }),
     ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps }),
   );
 
-  const ready = sessions.reconnect();
+  // The view may be open already: start once activation has returned.
+  const startWhenShown = () => {
+    if (tree.view.visible) void sessions.start();
+  };
+  context.subscriptions.push(tree.view.onDidChangeVisibility(startWhenShown));
+  setImmediate(startWhenShown);
+
   return {
     usePrompter(replacement) {
       const previous = prompter;
@@ -117,7 +130,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     session: () => sessions.current,
     statusBar,
     tree,
-    ready,
+    get ready() {
+      return sessions.start();
+    },
+    activationMs: performance.now() - began,
   };
 }
 

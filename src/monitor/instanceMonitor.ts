@@ -16,6 +16,12 @@ export interface InstanceSource {
   listInstances(options?: { signal?: AbortSignal; fresh?: boolean }): Promise<Instance[]>;
   /** A source shared across processes: another process polled, and this source has news without a request. */
   onDidPollElsewhere?(listener: () => void): Disposable;
+  /**
+   * Only these instances (Vast: `select_filters` `{"id": {"in": [...]}}`, one page). With it, fast
+   * polls while waits or transitions are pending ask for just those, and the full list keeps its
+   * normal cadence; without it, the full list itself is polled fast.
+   */
+  listInstancesById?(ids: readonly number[], options?: { signal?: AbortSignal }): Promise<Instance[]>;
 }
 
 export interface MonitorSnapshot {
@@ -108,6 +114,17 @@ export class InstanceMonitor {
   private readonly stateChanged = new Emitter<MonitorSnapshot>();
   private readonly source: InstanceSource;
   private readonly sharing?: Disposable;
+  /** Fast polls of the instances of interest only (asked of this process's own client). */
+  private readonly byId?: (ids: readonly number[], signal: AbortSignal) => Promise<Instance[]>;
+  private readonly fastSchedule: PollSchedule;
+  private fastTimer?: TimerHandle;
+  private fastInFlight?: Promise<void>;
+  /** Aborts the fast poll in flight when nobody is interested any more (it may be queued at the gate). */
+  private fastAbort?: AbortController;
+  private lastFastPollAt?: number;
+  private fastDueAt?: number;
+  /** When a fast poll that saw (or missed) each instance started: newer than a full poll that started earlier. */
+  private readonly fastSeenAt = new Map<number, number>();
 
   /** Fires when something visible changed: an instance added, removed, or a visible field. */
   readonly onDidChangeInstances = this.instancesChanged.event;
@@ -122,8 +139,10 @@ export class InstanceMonitor {
       if (this.interested && !this.inFlight) void this.poll(false);
     });
     if (shared || news) this.sharing = { dispose: () => (news?.dispose(), shared?.dispose()) };
+    if (source.listInstancesById) this.byId = (ids, signal) => source.listInstancesById!(ids, { signal });
     this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
+    this.fastSchedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.unknownGraceMs = options.unknownGraceMs ?? 2 * 60_000;
     this.missingGraceMs = options.missingGraceMs ?? 60_000;
   }
@@ -202,9 +221,16 @@ export class InstanceMonitor {
       const fresh = this.polledAt !== undefined && this.clock.now() - this.polledAt < this.schedule.policy.fastMs;
       if (fresh) this.evaluate(waiter, this.lastPollStartedAt ?? 0);
       if (!this.waiters.has(waiter)) return;
-      this.schedule.resetFast();
       this.onInterestChanged();
-      this.pullNextPollIn(this.schedule.policy.fastMs);
+      if (this.byId) {
+        this.fastSchedule.resetFast();
+        // A full poll in flight or about to start looks at this instance too, then arms the fast polls.
+        const fullSoon = this.inFlight !== undefined || (this.nextPollAt !== undefined && this.nextPollAt - this.clock.now() <= this.schedule.policy.fastMs);
+        if (!fullSoon) this.pullFastPollIn(this.schedule.policy.fastMs);
+      } else {
+        this.schedule.resetFast();
+        this.pullNextPollIn(this.schedule.policy.fastMs);
+      }
     });
   }
 
@@ -213,6 +239,7 @@ export class InstanceMonitor {
     this.lifetime.abort(new Error('The instance monitor was closed.'));
     for (const waiter of [...this.waiters]) waiter.finish({ error: this.lifetime.signal.reason });
     this.cancelTimer();
+    this.cancelFastTimer();
     this.sharing?.dispose();
     this.instancesChanged.dispose();
     this.stateChanged.dispose();
@@ -225,6 +252,8 @@ export class InstanceMonitor {
   private onInterestChanged(): void {
     if (!this.interested) {
       this.cancelTimer();
+      this.cancelFastTimer();
+      this.fastAbort?.abort(new Error('Nobody waits for these instances any more.'));
       this.emitState();
       return;
     }
@@ -251,6 +280,7 @@ export class InstanceMonitor {
     try {
       const list = await this.source.listInstances({ signal: this.lifetime.signal, ...(fresh ? { fresh } : {}) });
       const next = new Map(list.map((instance) => [instance.id, instance] as const));
+      this.keepNewerFastResults(next, startedAt);
       const diff = diffInstances(this.instances, next);
       this.instances = next;
       this.polledAt = this.clock.now();
@@ -259,8 +289,9 @@ export class InstanceMonitor {
       this.lastError = undefined;
       for (const waiter of [...this.waiters]) this.evaluate(waiter, startedAt);
       // Ticks are measured start to start, so a long paginated poll does not slow the rhythm.
-      nextAt = startedAt + this.schedule.afterSuccess(this.needsFastPolling());
+      nextAt = startedAt + this.schedule.afterSuccess(!this.byId && this.needsFastPolling());
       if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });
+      this.armFastPoll();
     } catch (error) {
       if (this.lifetime.signal.aborted) return this.snapshot;
       this.stale = this.polledAt !== undefined;
@@ -274,6 +305,109 @@ export class InstanceMonitor {
     }
     if (this.interested) this.scheduleIn(Math.max(0, nextAt - this.clock.now()));
     return this.snapshot;
+  }
+
+  /** Waited-for instances, and those on their way somewhere (booting, stopping...). */
+  private idsOfInterest(): number[] {
+    const ids = new Set<number>();
+    for (const waiter of this.waiters) ids.add(waiter.id);
+    for (const instance of this.instances.values()) if (isTransitional(instance)) ids.add(instance.id);
+    return [...ids];
+  }
+
+  /** A full poll that started before a fast one must not bring back what the fast one saw. */
+  private keepNewerFastResults(next: Map<number, Instance>, fullStartedAt: number): void {
+    for (const [id, seenAt] of this.fastSeenAt) {
+      if (seenAt <= fullStartedAt) {
+        this.fastSeenAt.delete(id);
+        continue;
+      }
+      const newer = this.instances.get(id);
+      if (newer) next.set(id, newer);
+      else next.delete(id);
+    }
+  }
+
+  /** One request for the instances of interest; their rows and the waits move on without the full list. */
+  private fastPoll(): Promise<void> {
+    if (this.fastInFlight) return this.fastInFlight;
+    this.cancelFastTimer();
+    this.fastInFlight = this.runFastPoll().finally(() => {
+      this.fastInFlight = undefined;
+    });
+    return this.fastInFlight;
+  }
+
+  private async runFastPoll(): Promise<void> {
+    const ids = this.idsOfInterest();
+    if (!this.byId || ids.length === 0 || !this.interested) return;
+    const startedAt = this.clock.now();
+    this.lastFastPollAt = startedAt;
+    const abort = (this.fastAbort = new AbortController());
+    const onClose = () => abort.abort(this.lifetime.signal.reason);
+    this.lifetime.signal.addEventListener('abort', onClose, { once: true });
+    let delay: number;
+    try {
+      const found = await this.byId(ids, abort.signal);
+      const asked = new Set(ids);
+      const next = new Map(this.instances);
+      for (const id of asked) {
+        next.delete(id); // not in the answer: gone (a wait decides with its own grace)
+        this.fastSeenAt.set(id, startedAt);
+      }
+      for (const instance of found) if (asked.has(instance.id)) next.set(instance.id, instance);
+      const diff = diffInstances(this.instances, next);
+      this.instances = next;
+      for (const waiter of [...this.waiters]) if (asked.has(waiter.id)) this.evaluate(waiter, startedAt);
+      if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });
+      // A wait wants to know within seconds (a fast poll may queue a second behind a page of the full
+      // list at the gate, hence 90% of fastMs); a transition nobody waits for can be seen a bit later.
+      const grown = this.fastSchedule.afterSuccess(true);
+      delay = this.waiters.size > 0 ? Math.round(this.fastSchedule.policy.fastMs * 0.9) : grown;
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      const resumeIn = isVastApiError(error) && error.resumeAt ? error.resumeAt - this.clock.now() : 0;
+      delay = this.fastSchedule.afterFailure(resumeIn);
+    } finally {
+      this.lifetime.signal.removeEventListener('abort', onClose);
+    }
+    if (!this.interested) return;
+    if (this.idsOfInterest().length > 0) this.scheduleFastIn(Math.max(0, startedAt + delay - this.clock.now()));
+    else this.fastSchedule.afterSuccess(false); // nothing pending: the next transition starts at fastMs again
+  }
+
+  /**
+   * After a full poll: fast polls start a fast interval after it if something is pending and none
+   * is planned; a pending wait brings a later one forward.
+   */
+  private armFastPoll(): void {
+    if (this.fastTimer !== undefined && this.waiters.size === 0) return;
+    this.pullFastPollIn(this.fastSchedule.policy.fastMs);
+  }
+
+  /** Brings the next fast poll forward to at most `ms` after the last one (never earlier than now). */
+  private pullFastPollIn(ms: number): void {
+    if (!this.byId || !this.interested || this.fastInFlight || this.idsOfInterest().length === 0) return;
+    // Counted from the last look at these instances, fast or full.
+    const lastLook = Math.max(this.lastFastPollAt ?? -Infinity, this.lastPollStartedAt ?? -Infinity);
+    const due = Math.max(this.clock.now(), lastLook + ms);
+    if (this.fastTimer === undefined || due < this.fastDueAt!) this.scheduleFastIn(due - this.clock.now());
+  }
+
+  private scheduleFastIn(ms: number): void {
+    this.cancelFastTimer();
+    this.fastDueAt = this.clock.now() + ms;
+    this.fastTimer = this.clock.setTimeout(() => {
+      this.fastTimer = undefined;
+      this.fastDueAt = undefined;
+      void this.fastPoll();
+    }, ms);
+  }
+
+  private cancelFastTimer(): void {
+    if (this.fastTimer !== undefined) this.clock.clearTimeout(this.fastTimer);
+    this.fastTimer = undefined;
+    this.fastDueAt = undefined;
   }
 
   private needsFastPolling(): boolean {

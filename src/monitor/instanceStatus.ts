@@ -1,7 +1,7 @@
 import type { Instance } from '../vast/types';
 
 /**
- * How the product reads an instance's status fields (vast-api.md §6, and the CLI's self-test):
+ * How the product reads an instance's status fields (docs/vast-api.md §6, and the CLI's self-test):
  * which states are on their way somewhere, and which will never become `running`.
  */
 

@@ -1,7 +1,6 @@
 import type { LimitMemoryStore } from '../api/limitMemory';
 import { VastClient } from '../api/vastClient';
 import { InstanceMonitor } from '../monitor/instanceMonitor';
-import { startDemoSimulator } from '../simulator/demoScenario';
 import type { Simulator } from '../simulator/simulator';
 import type { Clock } from '../util/clock';
 import type { User } from '../vast/types';
@@ -37,6 +36,8 @@ export class Session {
 
   /** Starts the demo simulator in this process and connects to it. */
   static async simulated(settings: ExtensionSettings, clock: Clock): Promise<Session> {
+    // Loaded only in demo mode: in the .vsix it is its own file (dist/demoSimulator.js, see esbuild.js).
+    const { startDemoSimulator } = require('../simulator/demoScenario') as typeof import('../simulator/demoScenario');
     const simulator = await startDemoSimulator({ clock });
     const client = new VastClient({ apiKey: simulator.apiKey, baseUrl: simulator.url, clock, ...clientOptions(settings) });
     return new Session(client, monitorFor(client, settings, clock), simulator);

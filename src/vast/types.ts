@@ -1,5 +1,5 @@
 /**
- * Vast.ai's wire format, as far as the product reads or writes it (see shared/vast-api.md).
+ * Vast.ai's wire format, as far as the product reads or writes it (see docs/vast-api.md).
  * Fields Vast documents as nullable are nullable here; everything else Vast sends is kept as unknown extras.
  */
 

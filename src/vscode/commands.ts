@@ -90,6 +90,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       try {
+        await sessions.start();
         return await handler(...args);
       } catch (error) {
         // Flows report their own failures; this catches the unexpected, so nothing fails silently.

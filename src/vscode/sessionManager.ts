@@ -24,6 +24,7 @@ export class SessionManager implements vscode.Disposable {
   private keyState: KeyState = 'missing';
   private generation = 0;
   private offeredCliKey = false;
+  private starting?: Promise<void>;
   private readonly changed = new vscode.EventEmitter<Session | undefined>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
@@ -61,8 +62,27 @@ export class SessionManager implements vscode.Disposable {
       .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.setApiKey));
   }
 
+  /**
+   * Starts the first session once (reads the key, then the monitor's first poll): when the view is
+   * shown or a command runs, never on the activation path.
+   */
+  start(): Promise<void> {
+    return (this.starting ??= this.reconnect());
+  }
+
+  /** Whether a session was asked for yet (settings changes before that start nothing). */
+  get started(): boolean {
+    return this.starting !== undefined;
+  }
+
   /** (Re)connects according to the settings and the stored key. */
-  async reconnect(): Promise<void> {
+  reconnect(): Promise<void> {
+    const connecting = this.connect();
+    this.starting ??= connecting;
+    return connecting;
+  }
+
+  private async connect(): Promise<void> {
     const generation = ++this.generation;
     const settings = this.settings();
     let next: Session | undefined;

@@ -12,6 +12,8 @@ import { learningWorkloads, learningWorkloadsText } from './realtime/learningWor
 import { foundationCheck, foundationReport } from './extras/foundationCheck';
 import { monitorScale, monitorScaleReport } from './extras/monitorScale';
 import { thousandInstances, treeRefresh, treeRefreshText } from './extras/treeRefresh';
+import { waitsAtScale, waitsAtScaleText } from './extras/waitsAtScale';
+import { goalsReport } from './harness/goals';
 import { BENCH_SEED } from './harness/scenario';
 import { ratiosSummary } from './harness/summary';
 import { bytes } from './harness/table';
@@ -65,9 +67,55 @@ async function main(): Promise<number> {
   say(cpuPerRequestText(cpu));
   say(monitorScaleReport(scale));
   say(learningWorkloadsText(learning));
+  const waits = await waitsAtScale();
+  const waitsText = waitsAtScaleText(waits);
+  say(`Waits at scale: ${waitsText.latency}; ${waitsText.requests}`);
   say(foundationReport(foundation));
   say();
   say(ratiosSummary(results));
+  say();
+  const worstWaitMs = waits.latenciesMs.length === waits.waits ? Math.max(...waits.latenciesMs) : Infinity;
+  const waitRatio = waits.requestsPerMinWaits / waits.requestsPerMinNoWaits;
+  say(
+    goalsReport([
+      {
+        figure: 'Bundle dist/extension.js (production, minified)',
+        value: bundle.value ? bytes(bundle.value.bytes) : bundle.note,
+        goal: '<= 120 KB',
+        met: bundle.value ? bundle.value.bytes <= 120 * 1024 : undefined,
+      },
+      {
+        figure: 'Activation (activate() to its return, integration host)',
+        value: activation.value !== undefined ? `${activation.value.toFixed(1)} ms` : activation.note,
+        goal: '< 25 ms',
+        met: activation.value !== undefined ? activation.value < 25 : undefined,
+      },
+      {
+        figure: 'Tree refresh, 1,000 instances (median)',
+        value: tree.available ? `${tree.medianMs.toFixed(2)} ms` : treeRefreshText(tree),
+        goal: '<= 5 ms',
+        met: tree.available ? tree.medianMs <= 5 : undefined,
+      },
+      {
+        figure: 'Client CPU per 1,000 show-instance requests',
+        value: `${cpu.oursShowMs.toFixed(0)} ms (CLI baseline ${cpu.cliShowMs.toFixed(0)} ms)`,
+        goal: '<= the CLI baseline',
+        met: cpu.oursShowMs <= cpu.cliShowMs,
+      },
+      {
+        figure: `Wait resolved after its instance ran (${waits.instances} instances, ${waits.waits} waits, worst)`,
+        value: Number.isFinite(worstWaitMs) ? `${(worstWaitMs / 1000).toFixed(1)} s` : `${waits.latenciesMs.length}/${waits.waits} resolved`,
+        goal: '<= 6 s',
+        met: worstWaitMs <= 6000,
+      },
+      {
+        figure: `List requests/min with ${waits.waits} waits vs none (${waits.instances} instances)`,
+        value: `${waitRatio.toFixed(2)}x (${waits.requestsPerMinWaits.toFixed(1)} vs ${waits.requestsPerMinNoWaits.toFixed(1)})`,
+        goal: '<= 1.15x',
+        met: waitRatio <= 1.15,
+      },
+    ]),
+  );
   say();
 
   const broken = [...results.flatMap((r) => r.broken), ...(foundation.failed ? [`foundation: ${foundation.failed} searches failed`] : [])];
@@ -94,6 +142,7 @@ async function main(): Promise<number> {
     cpuPer1000Requests: cpu,
     realTimeLearning: learning,
     monitorScale: scale,
+    waitsAtScale: waits,
     foundation,
     broken,
   };

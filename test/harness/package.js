@@ -15,14 +15,19 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
   /^extension\/dist\/extension\.js$/,
+  /^extension\/dist\/demoSimulator\.js$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.md|\.txt)?$/i,
   /^extension\/media\/.+/,
 ];
 
-function run(command, args, env = process.env, cwd = ROOT) {
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env });
-  if (result.status !== 0) throw new Error(`failed (exit ${result.status ?? result.signal}): ${command} ${args.join(' ')}`);
+/** Runs a step; `quiet` keeps its output (vsce's file tree and size notes) unless it fails. */
+function run(command, args, env = process.env, cwd = ROOT, quiet = false) {
+  const result = spawnSync(command, args, { cwd, env, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    throw new Error(`failed (exit ${result.status ?? result.signal}): ${command} ${args.join(' ')}`);
+  }
 }
 
 /** Entry names and sizes from a zip's central directory (enough for a .vsix; no zip64). */
@@ -72,13 +77,13 @@ function packDir() {
 function packageVsix({ quiet = false } = {}) {
   ensureTools({ quiet: true });
   const started = Date.now();
-  run(process.execPath, ['esbuild.js', '--production']);
+  run(process.execPath, ['esbuild.js', '--production'], process.env, ROOT, quiet);
   fs.mkdirSync(path.dirname(VSIX), { recursive: true });
   fs.rmSync(VSIX, { force: true });
   // --no-dependencies: everything is bundled by esbuild, so vsce must not walk node_modules.
   // --allow-missing-repository / --skip-license: no prompts while package.json has no repository/LICENSE.
   run(paths.node24(), [paths.vsceEntry(), 'package', '--no-dependencies', '--allow-missing-repository',
-    '--skip-license', '--out', VSIX], node24Env(), packDir());
+    '--skip-license', '--out', VSIX], node24Env(), packDir(), quiet);
   fs.rmSync(path.join(paths.tools, 'state', 'pack-stage'), { recursive: true, force: true });
   const entries = zipEntries(VSIX);
   const unexpected = entries.filter((e) => !ALLOWED.some((re) => re.test(e.name)));

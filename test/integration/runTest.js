@@ -34,7 +34,9 @@ async function main() {
   const started = Date.now();
   const desktop = process.env.VSCODE_TEST_DESKTOP === '1';
   if (!desktop) require('../harness/tools').ensureTools({ quiet: true });
-  const build = spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+  // INTEGRATION_PRODUCTION=1 (the bench's activation run): the minified build that is packaged.
+  const buildArgs = ['esbuild.js', ...(process.env.INTEGRATION_PRODUCTION === '1' ? ['--production'] : [])];
+  const build = spawnSync(process.execPath, buildArgs, { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
   await buildSuite();
 

@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   limited?: LimitReason;
   /** Non-secret label of the key used ("key1", "ro1", "invalid"); absent when no key was sent. */
   keyId?: string;
+  /** The columns a `select_filters` query parameter filtered on (e.g. ["id"]), when it had one. */
+  filteredBy?: string[];
 }
 
 export type RequestLogFilter =

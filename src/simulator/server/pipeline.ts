@@ -185,13 +185,27 @@ function drop(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestL
 }
 
 function record(parts: PipelineParts, req: IncomingMessage, meta: Partial<RequestLogEntry>, status: number): void {
+  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  const filteredBy = filterColumns(url.searchParams.get('select_filters'));
   parts.log.record({
     at: parts.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
-    path: new URL(req.url ?? '/', 'http://simulator.invalid').pathname,
+    path: url.pathname,
+    ...(filteredBy ? { filteredBy } : {}),
     ...meta,
     status,
   });
+}
+
+/** The keys of a JSON `select_filters` object, or undefined (absent or not an object). */
+function filterColumns(raw: string | null): string[] | undefined {
+  if (raw === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An instance's own key may start, stop or destroy its own instance, and nothing else. */

@@ -2,7 +2,7 @@ import { shellQuote } from '../../util/shellQuote';
 import { isSafeHost, isValidPort } from '../../vast/hostAddress';
 import type { Instance } from '../../vast/types';
 
-/** Where to SSH into an instance, by the CLI's rule (vast-api.md §2, `_ssh_url`). */
+/** Where to SSH into an instance, by the CLI's rule (docs/vast-api.md §2, `_ssh_url`). */
 export interface SshEndpoint {
   host: string;
   port: number;

@@ -7,7 +7,7 @@ const FIRST_SLEEP_MS = 150;
 const TIMEOUT_MS = 120_000;
 
 /**
- * The official CLI's algorithm (`VastClient._request`, vast-api.md §7), used as a library in a loop:
+ * The official CLI's algorithm (`VastClient._request`, docs/vast-api.md §7), used as a library in a loop:
  * - 3 attempts in total; retries 429, 502, 503, 504 and network errors/timeouts, for every method,
  *   creates included; sleeps 0.15 s, then x1.5 (0.225 s); no jitter; ignores Retry-After and
  *   `threshold=`; request timeout 120 s;

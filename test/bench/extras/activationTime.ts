@@ -12,7 +12,7 @@ export function activationTime(skip: boolean): Measured<number> {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 240_000,
-    env: { ...process.env, INTEGRATION_GREP: 'activation' },
+    env: { ...process.env, INTEGRATION_GREP: 'activation', INTEGRATION_PRODUCTION: '1' },
   });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   const match = /activation: ([\d.]+) ms( \(was already active\))?/.exec(output);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
 import { EXTENSION_ID, extensionApi } from './helpers';
 
 describe('activation and contributions', () => {
@@ -17,13 +18,19 @@ describe('activation and contributions', () => {
   });
 
   it('activates without error', async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!;
+    const wasActive = extension.isActive;
     const started = performance.now();
-    await extension.activate();
-    const ms = performance.now() - started;
-    console.log(`activation: ${ms.toFixed(1)} ms${ms < 1 ? ' (was already active)' : ''}`);
+    const api = await extension.activate();
+    const withLoading = performance.now() - started;
+    // The figure is `activate` from its first line to its return (the extension measures it); loading
+    // the bundle and the host's bookkeeping come on top. No assertion: speed lives in the bench.
+    console.log(
+      `activation: ${api.activationMs.toFixed(1)} ms${wasActive ? ' (was already active)' : ''} ` +
+        `(extension.activate() including loading the bundle: ${withLoading.toFixed(1)} ms)`,
+    );
     assert.equal(extension.isActive, true);
-    await (await extensionApi()).ready;
+    await api.ready;
   });
 
   it('registers every command it contributes', async () => {

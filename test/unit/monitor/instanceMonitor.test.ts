@@ -17,9 +17,15 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
     await h?.close();
   });
 
-  /** Times (ms since start) at which a poll began: first pages only. */
+  /** Times (ms since start) of the fast polls: one request each, for the instances of interest only. */
+  function idPolls(): number[] {
+    const t0 = h.clock.now() - h.elapsed();
+    return h.sim.log.entries({ endpoint: 'instances' }).filter((e) => e.filteredBy?.includes('id')).map((e) => e.at - t0);
+  }
+
+  /** Times (ms since start) at which a full poll began: first pages only. */
   function pollStarts(): number[] {
-    const entries = h.sim.log.entries({ endpoint: 'instances' });
+    const entries = h.sim.log.entries({ endpoint: 'instances' }).filter((e) => !e.filteredBy?.includes('id'));
     const firstPages: number[] = [];
     let previous = -Infinity;
     for (const entry of entries) {
@@ -50,13 +56,48 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
     assert.equal(h.sim.log.count(), before);
   });
 
-  it('polls fast while something is transitional: 5 s, growing x1.5 back to 30 s', async () => {
-    await start({ instances: [{ status: 'loading', nextInMs: 3600_000, outcome: 'running' }] });
+  it('while something is transitional, the full list keeps its 30 s cadence', async () => {
+    await start({ instances: [{ status: 'loading', nextInMs: 3600_000, outcome: 'running' }, { status: 'running' }] });
     const subscription = monitor.subscribe();
     await h.clock.advance(3 * 60_000);
-    const starts = pollStarts();
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    assert.deepEqual(pollStarts(), [0, 30_000, 60_000, 90_000, 120_000, 150_000, 180_000]);
+    subscription.dispose();
+  });
+
+  it('while something is transitional, fast polls ask for it alone: 5 s after the list, growing x1.5 to 30 s', async () => {
+    await start({ instances: [{ status: 'loading', nextInMs: 3600_000, outcome: 'running' }, { status: 'running' }] });
+    const subscription = monitor.subscribe();
+    await h.clock.advance(3 * 60_000);
+    const polls = idPolls();
+    assert.equal(polls[0], 5000);
+    const gaps = polls.slice(1).map((t, i) => t - polls[i]);
     assert.deepEqual(gaps.slice(0, 7), [5000, 7500, 11250, 16875, 25313, 30000, 30000]);
+    subscription.dispose();
+  });
+
+  it('a fast poll updates the row it asked for, without the full list', async () => {
+    await start({ instances: [{ status: 'loading', nextInMs: 8000, outcome: 'running' }, { status: 'running' }] });
+    const id = h.sim.instances.list().find((i) => i.actual_status === 'loading')!.id;
+    const subscription = monitor.subscribe();
+    const changes: MonitorChange[] = [];
+    monitor.onDidChangeInstances((change) => changes.push(change));
+    await h.clock.advance(12_000);
+    assert.equal(pollStarts().length, 1, 'one full poll only');
+    assert.equal(monitor.snapshot.instances.get(id)!.actual_status, 'running');
+    assert.equal(monitor.snapshot.instances.size, 2, 'the other row is kept');
+    assert.deepEqual(changes.at(-1)!.changed.map((c) => c.after.id), [id]);
+    subscription.dispose();
+  });
+
+  it('a fast poll that misses an instance removes it (destroyed)', async () => {
+    await start({ instances: [{ status: 'loading', nextInMs: 3600_000, outcome: 'running' }, { status: 'running' }] });
+    const id = h.sim.instances.list().find((i) => i.actual_status === 'loading')!.id;
+    const subscription = monitor.subscribe();
+    await h.clock.advance(1000);
+    h.sim.instances.destroy(id);
+    await h.clock.advance(5000);
+    assert.equal(pollStarts().length, 1);
+    assert.equal(monitor.snapshot.instances.has(id), false);
     subscription.dispose();
   });
 
@@ -127,7 +168,7 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
   });
 
   describe('scale: requests do not grow with instances or waiters', () => {
-    async function pollsIn10Minutes(instanceCount: number, waits: number): Promise<number> {
+    async function pollsIn10Minutes(instanceCount: number, waits: number): Promise<{ full: number; fast: number }> {
       await start({ instances: Array.from({ length: instanceCount }, () => ({ status: 'loading' as const, nextInMs: 3600_000, outcome: 'running' as const })) });
       const ids = h.sim.instances.list().map((i) => i.id);
       const subscription = monitor.subscribe();
@@ -140,18 +181,26 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
       controller.abort();
       await h.run(Promise.all(pending));
       subscription.dispose();
-      const polls = pollStarts().length;
+      // A full poll may start a moment late behind a fast one at the gate: leave the last second out.
+      const polls = { full: pollStarts().filter((t) => t < 10 * 60_000 - 1000).length, fast: idPolls().length };
       monitor.dispose();
       await h.close();
       return polls;
     }
 
-    it('the same number of polls with 0, 1 or 50 waits', async () => {
+    it('the same number of full polls with 0, 1 or 50 waits', async () => {
       const none = await pollsIn10Minutes(10, 0);
       const one = await pollsIn10Minutes(10, 1);
       const fifty = await pollsIn10Minutes(10, 50);
-      assert.equal(one, none);
-      assert.equal(fifty, none);
+      assert.equal(one.full, none.full);
+      assert.equal(fifty.full, none.full);
+    });
+
+    it('the same number of fast polls with 1 or 50 waits (a wait keeps them at 4.5 s)', async () => {
+      const one = await pollsIn10Minutes(10, 1);
+      const fifty = await pollsIn10Minutes(10, 50);
+      assert.equal(fifty.fast, one.fast);
+      assert.equal(one.fast, 133, 'every 4.5 s (90% of 5 s), from 5 s after the first list, for 10 minutes');
     });
 
     it('the same number of polls (pages aside) with 1 or 500 stable instances', async () => {

@@ -116,7 +116,24 @@ describe('waitUntilRunning (driven by the shared poll)', () => {
     const results = await h.run(Promise.all(ids.map((id) => monitor.waitUntilRunning(id))));
     assert.ok(results.every((r) => r.actual_status === 'running'));
     assert.ok(onlyListCalls());
+    // One request per 4.5 s tick for all twenty (the last boots at 87 s), plus the full list at 0, 30, 60 s.
     const polls = h.sim.log.count({ endpoint: 'instances' });
-    assert.ok(polls <= 12, `${polls} list calls for 20 waits over ${(h.elapsed() / 1000).toFixed(0)} s`);
+    assert.ok(polls <= Math.ceil(h.elapsed() / 4500) + 4, `${polls} list calls for 20 waits over ${(h.elapsed() / 1000).toFixed(0)} s`);
+  });
+
+  it('each of twenty waits resolves within one fast interval (5 s) of its instance running', async () => {
+    await start({ instances: Array.from({ length: 20 }, (_, i) => ({ status: 'loading' as const, nextInMs: 30_000 + i * 3000, outcome: 'running' as const })) });
+    const t0 = h.clock.now();
+    const ids = h.sim.instances.list().map((i) => i.id);
+    const lateness: number[] = [];
+    await h.run(
+      Promise.all(
+        ids.map(async (id, i) => {
+          await monitor.waitUntilRunning(id);
+          lateness.push(h.clock.now() - (t0 + 30_000 + i * 3000));
+        }),
+      ),
+    );
+    assert.ok(Math.max(...lateness) <= 5000 + 1000, `late by up to ${Math.max(...lateness)} ms`);
   });
 });
