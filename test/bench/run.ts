@@ -98,9 +98,9 @@ async function main(): Promise<number> {
       },
       {
         figure: 'Client CPU per 1,000 show-instance requests',
-        value: `${cpu.oursShowMs.toFixed(0)} ms (CLI baseline ${cpu.cliShowMs.toFixed(0)} ms)`,
-        goal: '<= the CLI baseline',
-        met: cpu.oursShowMs <= cpu.cliShowMs,
+        value: `${cpu.oursShowMs.toFixed(0)} ms (CLI baseline ${cpu.cliShowMs.toFixed(0)} ms; median ratio of interleaved rounds ${cpu.showRatio.toFixed(2)})`,
+        goal: '<= the CLI baseline (ratio <= 1.00)',
+        met: cpu.showRatio <= 1,
       },
       {
         figure: `Wait resolved after its instance ran (${waits.instances} instances, ${waits.waits} waits, worst)`,
