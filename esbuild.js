@@ -31,7 +31,8 @@ const common = {
   minify: production,
   charset: 'utf8',
   legalComments: production ? 'none' : 'inline',
-  alias: { 'web-streams-polyfill/dist/ponyfill.es2018.js': webStreamsShim },
+  // graceful-fs (proper-lockfile's default fs) only adds EMFILE queuing, which one small lock file never needs.
+  alias: { 'web-streams-polyfill/dist/ponyfill.es2018.js': webStreamsShim, 'graceful-fs': 'fs' },
   logLevel: 'warning',
 };
 
