@@ -13,6 +13,7 @@ import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
 import { SessionManager } from './vscode/sessionManager';
+import { SessionWatch } from './vscode/sessionWatch';
 import { readSettings } from './vscode/settings';
 import { RateLimitStatusBar } from './vscode/statusBar';
 import { VscodePrompter } from './vscode/vscodePrompter';
@@ -51,6 +52,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const workbench = new VscodeWorkbench();
   let prompter: Prompter = new VscodePrompter();
 
+  /** The flow context of the live session, or undefined (quietly) without one. */
+  const contextOf = (): FlowContext | undefined => {
+    const session = sessions.current;
+    if (!session) return undefined;
+    return {
+      client: session.client,
+      monitor: session.monitor,
+      prompter,
+      workbench,
+      settings: readSettings(),
+      memory,
+      clock: systemClock,
+      simulated: session.simulated,
+      watch: watch.current,
+      log: (message) => log.info(message),
+    };
+  };
+  const watch = new SessionWatch(sessions, memory, readSettings, contextOf, systemClock, log);
+
   const flowContext = (): FlowContext | undefined => {
     const session = sessions.current;
     if (!session) {
@@ -62,17 +82,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         });
       return undefined;
     }
-    return {
-      client: session.client,
-      monitor: session.monitor,
-      prompter,
-      workbench,
-      settings: readSettings(),
-      memory,
-      clock: systemClock,
-      simulated: session.simulated,
-      log: (message) => log.info(message),
-    };
+    return contextOf();
   };
 
   const keyFlowDeps = (): KeyFlowDeps => ({
@@ -95,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log,
     tree,
     statusBar,
+    watch,
     { dispose: () => void sessions.dispose() },
     { dispose: () => following?.dispose() },
     { dispose: () => watchingKey?.dispose() },

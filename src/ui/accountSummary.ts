@@ -1,17 +1,37 @@
 import { isRunning } from '../monitor/instanceStatus';
 import type { Instance, User } from '../vast/types';
+import { burnRate, currentCredit, formatRunway, runwayHours } from './burnRate';
 
-/** "$48.20 credit · 3 running · $1.42/h": the small account line under the view title. */
+/**
+ * "$48.20 credit · 3 running · ~10 h left at $4.91/h": the small account line under the view title.
+ * $/h is what is billed now (GPU of running instances plus the storage of every instance, stopped
+ * ones included); the credit is the poll's `credit_balance`, else the last account read. No request.
+ */
 export function summarizeAccount(user: User | undefined, instances: Iterable<Instance>): string {
-  let running = 0;
-  let perHour = 0;
-  for (const instance of instances) {
-    if (!isRunning(instance)) continue;
-    running++;
-    perHour += instance.dph_total || 0;
-  }
+  const list = [...instances];
+  const running = list.filter(isRunning).length;
+  const burn = burnRate(list);
+  const credit = currentCredit(list, user);
   const parts: string[] = [];
-  if (user && typeof user.credit === 'number') parts.push(`$${user.credit.toFixed(2)} credit`);
-  parts.push(running === 0 ? 'none running' : `${running} running · $${perHour.toFixed(2)}/h`);
+  if (credit !== undefined) parts.push(`$${credit.toFixed(2)} credit`);
+  parts.push(running === 0 ? 'none running' : `${running} running`);
+  if (burn.perHour > 0) {
+    parts.push(credit === undefined ? `$${burn.perHour.toFixed(2)}/h` : formatRunway(runwayHours(credit, burn.perHour), burn.perHour));
+  }
   return parts.join(' · ');
+}
+
+/**
+ * The account row of the tree: what matters against overspending first, so it survives a 220 px
+ * sidebar. Label "$48.20 · ~40 h left at $1.21/h", description "2 running".
+ */
+export function accountRow(user: User | undefined, instances: Iterable<Instance>): { label: string; description: string } {
+  const list = [...instances];
+  const running = list.filter(isRunning).length;
+  const burn = burnRate(list);
+  const credit = currentCredit(list, user);
+  const what = running === 0 ? 'none running' : `${running} running`;
+  if (credit === undefined) return { label: burn.perHour > 0 ? `$${burn.perHour.toFixed(2)}/h` : what, description: burn.perHour > 0 ? what : '' };
+  if (!(burn.perHour > 0)) return { label: `$${credit.toFixed(2)} credit`, description: what };
+  return { label: `$${credit.toFixed(2)} · ${formatRunway(runwayHours(credit, burn.perHour), burn.perHour)}`, description: what };
 }

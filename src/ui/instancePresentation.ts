@@ -1,3 +1,4 @@
+import { rowBadges } from './rowBadges';
 import { isTransitional } from '../monitor/instanceStatus';
 import { formatDuration, isValidTime } from '../util/format';
 import type { Instance } from '../vast/types';
@@ -43,14 +44,16 @@ export function presentInstance(instance: Instance, now: number): InstancePresen
   const uptime = uptimeMs(instance, now);
   if (look.state === 'running' && uptime !== undefined) parts.push(`up ${formatDuration(uptime)}`);
   else if (look.state !== 'running') parts.push(look.word);
+  // Markers first: at 220 px the end of the description is cut off, and they matter most.
+  const badges = rowBadges(instance, now);
   return {
     id: String(instance.id),
     label: name,
-    description: parts.join(' · '),
+    description: [...badges.map((badge) => badge.text), ...parts].join(' · '),
     icon: look.icon,
     iconColor: look.color,
     contextValue: instanceContextValue(look.state, { jupyter: isJupyterRuntype(instance), ssh: sshEndpoint(instance) !== undefined }),
-    tooltip: tooltipOf(instance, name, look, now),
+    tooltip: [tooltipOf(instance, name, look, now), ...badges.flatMap((badge) => (badge.tooltip ? [`**${badge.text}**: ${badge.tooltip}`] : []))].join('\n\n'),
     state: look.state,
   };
 }

@@ -17,6 +17,14 @@ export interface ExtensionSettings {
   defaultDiskGb: number;
   /** Use the built-in simulator instead of Vast.ai. */
   useSimulator: boolean;
+  /** A public key file to use for SSH instead of ~/.ssh/id_{ed25519,ecdsa,rsa}.pub ('' = look for those). */
+  sshKeyPath: string;
+  /** Warn when the credit lasts fewer hours than this at the current $/h (0 = never). */
+  lowCreditHours: number;
+  /** A GPU under this utilisation (%) counts as idle. */
+  idleGpuPercent: number;
+  /** Minutes of idle GPU before an instance is marked idle and you are told. */
+  idleMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
@@ -28,6 +36,10 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   defaultImage: 'pytorch/pytorch:latest',
   defaultDiskGb: 20,
   useSimulator: false,
+  sshKeyPath: '',
+  lowCreditHours: 6,
+  idleGpuPercent: 5,
+  idleMinutes: 30,
 };
 
 /** The numeric settings' bounds (package.json's minimum/maximum say the same; a unit test checks). */
@@ -36,6 +48,9 @@ export const SETTING_LIMITS = {
   searchCacheSeconds: { min: 0, max: 3600 },
   maxRetries: { min: 0, max: 10 },
   defaultDiskGb: { min: 8, max: 2048 },
+  lowCreditHours: { min: 0, max: 720 },
+  idleGpuPercent: { min: 1, max: 100 },
+  idleMinutes: { min: 1, max: 1440 },
 } as const;
 
 /** Each `vastai.*` setting's default, by its package.json name. */
@@ -48,4 +63,8 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   defaultImage: DEFAULT_SETTINGS.defaultImage,
   defaultDiskGb: DEFAULT_SETTINGS.defaultDiskGb,
   useSimulator: DEFAULT_SETTINGS.useSimulator,
+  sshKeyPath: DEFAULT_SETTINGS.sshKeyPath,
+  lowCreditHours: DEFAULT_SETTINGS.lowCreditHours,
+  idleGpuPercent: DEFAULT_SETTINGS.idleGpuPercent,
+  idleMinutes: DEFAULT_SETTINGS.idleMinutes,
 };

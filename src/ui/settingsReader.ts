@@ -52,6 +52,10 @@ export function readSettingsFrom(source: SettingsSource): ExtensionSettings {
     defaultImage: text('defaultImage', DEFAULT_SETTINGS.defaultImage),
     defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb),
     useSimulator: typeof simulator === 'boolean' ? simulator : DEFAULT_SETTINGS.useSimulator,
+    sshKeyPath: text('sshKeyPath', DEFAULT_SETTINGS.sshKeyPath),
+    lowCreditHours: number('lowCreditHours', DEFAULT_SETTINGS.lowCreditHours),
+    idleGpuPercent: number('idleGpuPercent', DEFAULT_SETTINGS.idleGpuPercent),
+    idleMinutes: number('idleMinutes', DEFAULT_SETTINGS.idleMinutes),
   };
 }
 

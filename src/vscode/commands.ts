@@ -6,6 +6,7 @@ import { createInstanceFlow } from '../ui/flows/createInstance';
 import { createMultipleFlow } from '../ui/flows/createMultiple';
 import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
 import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
+import { manageSshKeysFlow } from '../ui/flows/manageSshKeys';
 import { searchOffersFlow } from '../ui/flows/searchOffers';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
 import type { Instance } from '../vast/types';
@@ -56,6 +57,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [COMMANDS.refresh]: () => tree.refresh(),
     [COMMANDS.showLog]: () => log.show(),
     [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
+    [COMMANDS.manageSshKeys]: flow((ctx) => manageSshKeysFlow(ctx)),
     [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
     [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),
     [COMMANDS.createMultiple]: flow((ctx) => createMultipleFlow(ctx)),
@@ -78,6 +80,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       simulator.limits.storm(60_000);
       log.warn('Simulator: every request now gets 429 for 60 s.');
       void tree.refresh();
+    },
+    [COMMANDS.simulatorLowCredit]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.account.setCredit(4);
+      log.warn('Simulator: the credit is now $4.00.');
+      void tree.refresh();
+    },
+    [COMMANDS.simulatorLingerDestroy]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.instances.lingerNextDestroys(1);
+      log.warn('Simulator: the next destroy answers success but leaves the instance listed (and billed).');
     },
     [COMMANDS.simulatorClearLimits]: () => {
       const simulator = sessions.current?.simulator;

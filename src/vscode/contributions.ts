@@ -26,7 +26,10 @@ export const COMMANDS = {
   connectRemoteSsh: 'vastai.connectRemoteSsh',
   openJupyter: 'vastai.openJupyter',
   showInstanceLogs: 'vastai.showInstanceLogs',
+  manageSshKeys: 'vastai.manageSshKeys',
   simulatorThrottleHard: 'vastai.simulator.throttleHard',
+  simulatorLowCredit: 'vastai.simulator.lowCredit',
+  simulatorLingerDestroy: 'vastai.simulator.lingerDestroy',
   simulatorClearLimits: 'vastai.simulator.clearLimits',
 } as const;
 export type CommandName = keyof typeof COMMANDS;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { summarizeAccount } from '../ui/accountSummary';
+import { accountRow, summarizeAccount } from '../ui/accountSummary';
 import { compareInstances, presentInstance } from '../ui/instancePresentation';
 import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
@@ -156,13 +156,15 @@ export class InstanceTree implements vscode.TreeDataProvider<TreeElement>, vscod
 
   private accountItem(): vscode.TreeItem {
     const session = this.sessions.current;
-    const summary = summarizeAccount(session?.account, session?.monitor.snapshot.instances.values() ?? []);
-    const item = new vscode.TreeItem(session?.simulated ? `Simulated account: ${summary}` : summary);
+    const row = accountRow(session?.account, session?.monitor.snapshot.instances.values() ?? []);
+    const item = new vscode.TreeItem(row.label);
+    item.description = session?.simulated ? [row.description, 'simulated account'].filter(Boolean).join(' · ') : row.description;
     item.id = ACCOUNT;
     item.iconPath = new vscode.ThemeIcon('credit-card');
     item.contextValue = ACCOUNT;
     item.tooltip = new vscode.MarkdownString(
-      'Credit on the Vast.ai account, and what the running instances cost per hour together.' +
+      'Credit on the Vast.ai account, how long it lasts, and what is billed per hour now: the GPUs of running instances plus the storage of every instance, stopped ones included. ' +
+        'The credit comes with every instance list poll; no extra request.' +
         (session?.simulated ? '\n\nThis is the built-in simulator: no money is spent.' : ''),
     );
     return item;

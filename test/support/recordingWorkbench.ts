@@ -7,6 +7,7 @@ export class RecordingWorkbench implements Workbench {
   readonly documents: Array<{ content: string; language: string }> = [];
   readonly remoteWindows: Array<{ host: string; folder: string }> = [];
   installRequests = 0;
+  revealed = 0;
 
   /**
    * @param remote the installed Remote-SSH extension (undefined: none is installed)
@@ -36,6 +37,10 @@ export class RecordingWorkbench implements Workbench {
   async openRemoteWindow(host: string, folder: string): Promise<void> {
     if (!this.remote) throw new Error('openRemoteWindow without a Remote-SSH extension');
     this.remoteWindows.push({ host, folder });
+  }
+
+  async revealInstances(): Promise<void> {
+    this.revealed++;
   }
 
   async installRemoteSsh(): Promise<void> {

@@ -140,6 +140,59 @@ async function notificationCenterErrors(page) {
   return page.locator('.notifications-center .notification-list-item:has(.codicon-error)').allInnerTexts();
 }
 
+/**
+ * Drags the sash on the sidebar's right edge until the sidebar is `width` px wide (300 is VS Code's
+ * default; 220 is the narrow case every row must survive). Returns the width reached.
+ */
+async function setSidebarWidth(page, width) {
+  const sidebar = page.locator('.part.sidebar');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const box = await sidebar.boundingBox();
+    if (!box) throw new Error('no sidebar to resize');
+    if (Math.abs(box.width - width) <= 1) return box.width;
+    const edge = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(edge, y);
+    await page.mouse.down();
+    await page.mouse.move(edge + (width - box.width) / 2, y, { steps: 4 });
+    await page.mouse.move(box.x + width, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+  }
+  const final = await sidebar.boundingBox();
+  if (!final || Math.abs(final.width - width) > 2) throw new Error(`the sidebar is ${final && final.width} px wide, not ${width} px`);
+  return final.width;
+}
+
+/** Screenshots at the default sidebar width (300 px) and at 220 px: <name>-300.png and <name>-220.png. */
+async function screenshotAtWidths(page, dir, name) {
+  const path = require('node:path');
+  for (const width of [300, 220]) {
+    await setSidebarWidth(page, width);
+    await page.mouse.move(1395, 450).catch(() => {});
+    await page.screenshot({ path: path.join(dir, `${name}-${width}.png`) });
+  }
+  await setSidebarWidth(page, 300);
+}
+
+/**
+ * A notification as a toast, or, once its toast has timed out, as an entry in the Notification
+ * Center (opened for it). Returns the element holding its text and buttons.
+ */
+async function expectNotice(page, text, what, timeout = DEFAULT_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  const toast = notificationToasts(page, text);
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text });
+  for (;;) {
+    if (await toast.first().isVisible()) return toast.first();
+    await openNotificationCenter(page);
+    if (await entry.first().isVisible()) return entry.first();
+    await page.keyboard.press('Escape'); // close the center again: toasts only show while it is closed
+    if (Date.now() > deadline) throw new Error(`not visible after ${timeout / 1000} s, as a toast or in the Notification Center: ${what}`);
+    await page.waitForTimeout(2000);
+  }
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -162,4 +215,7 @@ module.exports = {
   errorToasts,
   openNotificationCenter,
   notificationCenterErrors,
+  setSidebarWidth,
+  expectNotice,
+  screenshotAtWidths,
 };

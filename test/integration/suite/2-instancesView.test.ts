@@ -38,9 +38,11 @@ describe('Instances view on the built-in simulator', () => {
     const api = await extensionApi();
     await useSimulator(api);
     await api.tree.refresh();
-    assert.match(String(api.tree.view.description), /^Simulator · \$48\.\d\d credit · \d running · \$\d+\.\d\d\/h$/);
+    assert.match(String(api.tree.view.description), /^Simulator · \$48\.\d\d credit · \d running · ~\d+ h left at \$\d+\.\d\d\/h$/);
     const [first] = api.tree.getChildren();
-    assert.match(String(api.tree.getTreeItem(first).label), /^Simulated account: \$48\.\d\d credit · \d running · \$\d+\.\d\d\/h$/);
+    const account = api.tree.getTreeItem(first);
+    assert.match(String(account.label), /^\$48\.\d\d · ~\d+ h left at \$\d+\.\d\d\/h$/);
+    assert.match(String(account.description), /^\d running · simulated account$/);
     assert.match(api.statusBar.item.text, /Vast\.ai \(simulator\)/);
   });
 

@@ -10,8 +10,11 @@ describe('account line', () => {
   const user = { id: 1, username: 'ada', email: 'a@b', credit: 48.2 } as User;
   const inst = (status: Instance['actual_status'], dph: number) => ({ actual_status: status, intended_status: 'running', dph_total: dph }) as Instance;
 
-  it('shows the credit and the total $/h of running instances only', () => {
-    assert.equal(summarizeAccount(user, [inst('running', 0.5), inst('running', 0.25), inst('loading', 2)]), '$48.20 credit · 2 running · $0.75/h');
+  it('shows the credit, what runs, and the runway at the $/h billed now (storage of the others included)', () => {
+    assert.equal(summarizeAccount(user, [inst('running', 0.5), inst('running', 0.25), inst('loading', 2)]), '$48.20 credit · 2 running · ~3 days left at $0.75/h');
+    const stopped = { ...inst('stopped', 0.3), intended_status: 'stopped', dph_base: 0.25, storage_total_cost: 0.05 } as Instance;
+    assert.equal(summarizeAccount(user, [stopped]), '$48.20 credit · none running · ~40 days left at $0.05/h');
+    assert.equal(summarizeAccount(undefined, [inst('running', 4.91), { ...stopped, credit_balance: 49.1 } as Instance]), '49.10 credit · 1 running · ~10 h left at $4.96/h'.replace(/^/, '$'));
     assert.equal(summarizeAccount(undefined, []), 'none running');
   });
 });
