@@ -10,6 +10,7 @@ import { processBudgets } from './api/budgetRegistry';
 import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProcesses } from './coordination/processCoordination';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
+import { MementoLimitMemory } from './vscode/mementoLimitMemory';
 import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
@@ -48,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line), trace: (line) => log.info(line) });
   shareBudgetsAcrossProcesses(processBudgets);
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
-  const sessions = new SessionManager(store, readSettings, systemClock, log);
+  const limitMemory = new MementoLimitMemory(context.globalState);
+  const sessions = new SessionManager(store, readSettings, systemClock, log, limitMemory);
   const tree = new InstanceTree(sessions, systemClock);
   const statusBar = new RateLimitStatusBar(sessions, systemClock);
   const memory = new GlobalMemory(context.globalState);
@@ -91,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const keyFlowDeps = (): KeyFlowDeps => ({
     prompter,
     store,
-    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal),
+    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
     findCliKey: () => findCliKey(),
     apiUrl: readSettings().apiUrl,
     onKeyChanged: async () => {

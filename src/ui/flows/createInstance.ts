@@ -13,11 +13,13 @@ import { autoStopSentence, rentalKindSentence, runwaySentence } from './createSe
 import { pickOffer } from './offerPicker';
 import { waitUntilRunningFlow } from './waitUntilRunning';
 import { errorMessage } from '../../util/errorMessage';
+import { SETTING_LIMITS } from '../settings';
 
 export const CREATE_TITLE = 'Create Instance';
 export const OTHER_IMAGE = 'Other image…';
 export const SEARCH_AGAIN = 'Search Again';
-export const MIN_DISK_GB = 8;
+/** Vast's minimum disk, the same as the vastai.defaultDiskGb setting's. */
+export const MIN_DISK_GB = SETTING_LIMITS.defaultDiskGb.min;
 /** Vast's limit for on-start and args together. */
 const MAX_ONSTART = 4096;
 const HOURS_PER_MONTH = 30 * 24;

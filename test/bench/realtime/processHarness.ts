@@ -75,7 +75,7 @@ export interface SimulatorProcess {
 
 /** The simulator in its own process. */
 export async function startSimulatorProcess(options: SimulatorOptions): Promise<SimulatorProcess> {
-  const child = new BenchProcess('simulatorServer.ts', [JSON.stringify(options)]);
+  const child = new BenchProcess('simulatorControlled.ts', [JSON.stringify(options)]);
   const ready = await child.next('ready');
   let asked = 0;
   return {
@@ -94,7 +94,7 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
 
 /** One client program (programs/<name>.ts) in its own process. */
 export async function startClientProcess(program: string, args: Line, env: NodeJS.ProcessEnv = {}): Promise<BenchProcess> {
-  const child = new BenchProcess('clientProcess.ts', [program, JSON.stringify(args)], env);
+  const child = new BenchProcess('programProcess.ts', [program, JSON.stringify(args)], env);
   await child.next('ready');
   return child;
 }

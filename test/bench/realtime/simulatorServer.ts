@@ -1,25 +1,24 @@
-// The simulator alone in its own process, on the system clock with Vast's limits (unless the options
-// say otherwise). Argument: SimulatorOptions as JSON. Prints {ev: 'ready', url, apiKey}; commands:
-// {cmd: 'log'} -> {ev: 'log', entries}; {cmd: 'setStatus', id, status}; {cmd: 'limits', patch}.
+// A simulator alone in its own process, on real timers, for the real-time workloads. Options come
+// as JSON in argv[2]. Prints {url, apiKey} once listening; then answers each stdin line "log" with
+// one JSON line: the request log as [ms since start, endpoint, status]. Exits when stdin closes.
+import { createInterface } from 'node:readline';
 import { startSimulator, type SimulatorOptions } from '../../../src/simulator';
-import type { InstanceStatus } from '../../../src/vast/types';
-import { emit, onCommands } from './childProtocol';
 
 async function main(): Promise<void> {
-  const sim = await startSimulator(JSON.parse(process.argv[2] ?? '{}') as SimulatorOptions);
-  onCommands(async (command) => {
-    if (command.cmd === 'log') emit({ ev: 'log', entries: sim.log.entries() });
-    else if (command.cmd === 'setStatus') sim.instances.setStatus(Number(command.id), command.status as InstanceStatus);
-    else if (command.cmd === 'limits') sim.limits.set(command.patch as never);
-    else if (command.cmd === 'stop') {
-      await sim.close();
-      process.exit(0);
+  const options = JSON.parse(process.argv[2] ?? '{}') as SimulatorOptions;
+  const sim = await startSimulator({ seed: 42, ...options });
+  const started = Date.now();
+  process.stdout.write(`${JSON.stringify({ url: sim.url, apiKey: sim.apiKey })}\n`);
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() === 'log') {
+      process.stdout.write(`${JSON.stringify(sim.log.entries().map((e) => [e.at - started, e.endpoint, e.status]))}\n`);
     }
   });
-  emit({ ev: 'ready', url: sim.url, apiKey: sim.apiKey });
+  lines.on('close', () => void sim.close().then(() => process.exit(0)));
 }
 
 main().catch((error) => {
-  emit({ ev: 'crash', error: String(error) });
+  console.error(error);
   process.exit(1);
 });

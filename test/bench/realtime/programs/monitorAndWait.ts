@@ -1,6 +1,6 @@
 // A window or script at rest on one key: the Instances view is visible (a subscribed monitor) and
 // one wait is pending. Args: {url, apiKey, waitFor}. Reports its own list requests and 429s.
-import type { Program } from '../clientProcess';
+import type { Program } from '../programProcess';
 
 const program: Program = async ({ core, args }) => {
   const client = new core.VastClient({ apiKey: String(args.apiKey), baseUrl: String(args.url) });
