@@ -6,13 +6,17 @@ import type { FlowContext } from './ui/flowContext';
 import type { Prompter } from './ui/prompter';
 import type { Session } from './ui/session';
 import { systemClock } from './util/clock';
+import { processBudgets } from './api/budgetRegistry';
+import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProcesses } from './coordination/processCoordination';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
 import { InstanceLogDocuments } from './vscode/instanceLogDocuments';
+import { MementoLimitMemory } from './vscode/mementoLimitMemory';
 import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
 import { SessionManager } from './vscode/sessionManager';
+import { SessionWatch } from './vscode/sessionWatch';
 import { readSettings } from './vscode/settings';
 import { RateLimitStatusBar } from './vscode/statusBar';
 import { VscodePrompter } from './vscode/vscodePrompter';
@@ -20,7 +24,7 @@ import { VscodeWorkbench } from './vscode/vscodeWorkbench';
 import { COMMANDS } from './vscode/contributions';
 
 /** Settings that change how the client or monitor is built; the others are read when used. */
-const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator'];
+const SESSION_SETTINGS = ['apiUrl', 'refreshInterval', 'searchCacheSeconds', 'requestIntervals', 'maxRetries', 'useSimulator', 'shareBudget'];
 
 /** What `activate` returns: a seam for the integration tests (answer prompts, look at the session). */
 export interface ExtensionApi {
@@ -42,14 +46,37 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const began = performance.now();
   const log = new OutputLog();
+  // Every window (each has its own extension host) and script on a key shares one budget and poll.
+  configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line), trace: (line) => log.info(line) });
+  shareBudgetsAcrossProcesses(processBudgets);
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
-  const sessions = new SessionManager(store, readSettings, systemClock, log);
+  const limitMemory = new MementoLimitMemory(context.globalState);
+  const sessions = new SessionManager(store, readSettings, systemClock, log, limitMemory);
   const tree = new InstanceTree(sessions, systemClock);
   const statusBar = new RateLimitStatusBar(sessions, systemClock);
   const memory = new GlobalMemory(context.globalState);
   const logDocuments = new InstanceLogDocuments();
   const workbench = new VscodeWorkbench(logDocuments);
   let prompter: Prompter = new VscodePrompter();
+
+  /** The flow context of the live session, or undefined (quietly) without one. */
+  const contextOf = (): FlowContext | undefined => {
+    const session = sessions.current;
+    if (!session) return undefined;
+    return {
+      client: session.client,
+      monitor: session.monitor,
+      prompter,
+      workbench,
+      settings: readSettings(),
+      memory,
+      clock: systemClock,
+      simulated: session.simulated,
+      watch: watch.current,
+      log: (message) => log.info(message),
+    };
+  };
+  const watch = new SessionWatch(sessions, memory, readSettings, contextOf, systemClock, log);
 
   const flowContext = (): FlowContext | undefined => {
     const session = sessions.current;
@@ -62,23 +89,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         });
       return undefined;
     }
-    return {
-      client: session.client,
-      monitor: session.monitor,
-      prompter,
-      workbench,
-      settings: readSettings(),
-      memory,
-      clock: systemClock,
-      simulated: session.simulated,
-      log: (message) => log.info(message),
-    };
+    return contextOf();
   };
 
   const keyFlowDeps = (): KeyFlowDeps => ({
     prompter,
     store,
-    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal),
+    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
     findCliKey: () => findCliKey(),
     apiUrl: readSettings().apiUrl,
     onKeyChanged: async () => {
@@ -96,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     logDocuments,
     tree,
     statusBar,
+    watch,
     { dispose: () => void sessions.dispose() },
     { dispose: () => following?.dispose() },
     { dispose: () => watchingKey?.dispose() },
@@ -108,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       });
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('vastai.shareBudget')) setCoordinationEnabled(readSettings().shareBudget);
       if (sessions.started && SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
     }),
     ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps, prompter: () => prompter }),

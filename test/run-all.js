@@ -12,8 +12,12 @@ const layers = {
   // Inside a real VS Code (code-server) through @vscode/test-electron; installs its tools on first use.
   integration: () => script('integration', 'test/integration/runTest.js'),
   // What a user sees: Playwright + Chromium on the packaged .vsix.
-  ui: () => script('ui', 'test/ui/e2e.js'),
+  ui: () => sum(script('ui', 'test/ui/e2e.js'), script('ui-two-windows', 'test/ui/twoWindows.js')),
 };
+
+function sum(...counts) {
+  return counts.reduce((total, c) => ({ passed: total.passed + c.passed, failed: total.failed + c.failed }), { passed: 0, failed: 0 });
+}
 
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });

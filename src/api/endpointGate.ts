@@ -80,6 +80,8 @@ export class EndpointGate {
   private floor: IntervalFloor;
   private learned?: LearnedInterval;
   private slot: () => Promise<void>;
+  /** The interval in force plus the margin (0: no spacing, p-throttle is skipped). */
+  private spacingMs: number;
   private readonly queue: Waiter[] = [];
   private pumping = false;
   private pumpWait?: AbortController;
@@ -93,6 +95,8 @@ export class EndpointGate {
   private sends = 0;
   private sendsAtRaise = -1;
   private cleanRun = 0;
+  /** The largest interval a threshold= taught (0: none): AIMD steps never go below it. */
+  private thresholdMs = 0;
   private rateLimitedTotal = 0;
   private recent429: number[] = [];
   private lastError?: { at: number; message: string };
@@ -115,7 +119,8 @@ export class EndpointGate {
     private readonly onLearned: (report: GateReport) => void = () => undefined,
   ) {
     this.floor = { ...interval };
-    this.slot = makeSlot(this.spacing(this.floor.ms));
+    this.spacingMs = this.spacing(this.floor.ms);
+    this.slot = makeSlot(this.spacingMs);
   }
 
   /** Resolves when this request may be sent. */
@@ -126,6 +131,10 @@ export class EndpointGate {
     const remaining = this.cooldownUntil - this.clock.now();
     if (remaining > maxWaitMs || (remaining > 0 && options.failFastWhileCooling)) {
       return Promise.reject(this.cooldownError());
+    }
+    if (this.queue.length === 0 && !this.pumping && this.spacingMs === 0 && this.permits === localPermits && this.held() <= 0) {
+      // Nothing to wait for (no spacing, no queue, no cooldown): skip the queue and the pump.
+      return Promise.resolve(this.sendNow());
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, maxWaitMs };
@@ -156,6 +165,7 @@ export class EndpointGate {
   /** Raises the interval to one `threshold=` taught; never lowers it (a 429 can come from other clients on the key). */
   learnInterval(ms: number): void {
     const now = this.clock.now();
+    this.thresholdMs = Math.max(this.thresholdMs, ms);
     if (ms <= this.intervalMs) {
       this.touchLearned(now);
       return;
@@ -218,8 +228,10 @@ export class EndpointGate {
     if (this.learned?.how !== 'aimd' || this.learned.ms <= this.floor.ms) return;
     if (++this.cleanRun < this.aimd.cleanRunLength) return;
     this.cleanRun = 0;
-    const ms = loweredInterval(this.learned.ms, this.floor.ms, ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
-    this.setLearned(ms > this.floor.ms ? { ...this.learned, ms } : undefined, true);
+    // Never below what a threshold= said, either: that one is known, not guessed.
+    const ms = loweredInterval(this.learned.ms, Math.max(this.floor.ms, this.thresholdMs), ENDPOINTS[this.endpoint].publishedIntervalMs, this.aimd);
+    if (ms > Math.max(this.floor.ms, this.thresholdMs)) this.setLearned({ ...this.learned, ms }, true);
+    else this.setLearned(this.thresholdMs > this.floor.ms ? { ms: this.thresholdMs, how: 'threshold', at: this.learned.at } : undefined, true);
   }
 
   /** The floor changed (a client sharing this gate came or went with its configured interval). */
@@ -284,6 +296,8 @@ export class EndpointGate {
 
   private setLearned(learned: LearnedInterval | undefined, report: boolean): void {
     this.learned = learned;
+    if (learned?.how === 'threshold') this.thresholdMs = Math.max(this.thresholdMs, learned.ms);
+    if (!learned) this.thresholdMs = 0; // forgotten after a day, or the floor caught up
     this.cleanRun = 0;
     this.respace();
     if (report) this.report({ kind: 'interval', intervalMs: this.intervalMs, learned: this.learned });
@@ -308,6 +322,7 @@ export class EndpointGate {
 
   private respace(): void {
     const spacing = this.spacing(this.intervalMs);
+    this.spacingMs = spacing;
     this.slot = makeSlot(spacing);
     if (this.lastSentAt !== undefined) this.notBefore = this.lastSentAt + spacing;
     this.onChange();
@@ -341,6 +356,15 @@ export class EndpointGate {
     return Math.max(this.cooldownUntil, this.notBefore) - this.clock.now();
   }
 
+  /**
+   * Another process sent on this endpoint at `at` (epoch ms) with a slot this gate granted: the
+   * next send here keeps the spacing from that moment, since the grant reached it a little later.
+   */
+  noteSentElsewhere(at: number): void {
+    const due = at + this.spacing(this.intervalMs);
+    if (due > this.notBefore) this.notBefore = due;
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
@@ -352,7 +376,7 @@ export class EndpointGate {
           await this.waitUnlessEmptied((signal) => sleep(this.clock, hold, signal));
           continue;
         }
-        await this.slot();
+        if (this.spacingMs > 0) await this.slot();
         // A 429 may have arrived while we waited for the slot: its wait applies to this request too.
         if (this.held() > 0) continue;
         if (this.permits !== localPermits) {
@@ -362,13 +386,8 @@ export class EndpointGate {
         }
         const waiter = this.queue.shift();
         if (!waiter) break;
-        this.lastSentAt = this.clock.now();
-        // Also guards the first send through a p-throttle made after an interval change.
-        this.notBefore = this.lastSentAt + this.spacing(this.intervalMs);
-        this.inFlight++;
-        const release = this.releaseOnce(++this.sends);
+        const release = this.sendNow();
         this.settle(waiter, () => waiter.resolve(release));
-        this.onChange();
       }
     } finally {
       this.pumping = false;
@@ -388,6 +407,16 @@ export class EndpointGate {
     } finally {
       if (this.pumpWait === controller) this.pumpWait = undefined;
     }
+  }
+
+  /** Counts one request as sent now. */
+  private sendNow(): Release {
+    this.lastSentAt = this.clock.now();
+    // Also guards the first send through a p-throttle made after an interval change.
+    this.notBefore = this.lastSentAt + this.spacingMs;
+    this.inFlight++;
+    this.onChange();
+    return this.releaseOnce(++this.sends);
   }
 
   private releaseOnce(sequence: number): Release {

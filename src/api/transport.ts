@@ -179,13 +179,15 @@ export class Transport {
     return key.length >= 4 ? text.split(key).join('***') : text;
   }
 
+  /** Joined as strings: the origin is checked once by the client and paths are ours (cheaper than URL per request). */
   private url(request: ApiRequest): string {
-    const url = new URL(request.path, this.options.baseUrl);
-    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-    return url.toString();
+    const query = request.query ? new URLSearchParams(request.query).toString() : '';
+    const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
+    return `${this.options.baseUrl}${path}${query ? `?${query}` : ''}`;
   }
 
   private emitAttempt(request: ApiRequest, attempt: number, exchange: Exchange, durationMs: number): void {
+    if (!this.options.events.hasListeners) return; // nobody logging: build nothing
     const base = { endpoint: request.endpoint, method: request.method, path: request.path, attempt, durationMs };
     this.options.events.fire(
       exchange.kind === 'response'

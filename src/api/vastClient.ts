@@ -15,7 +15,7 @@ import { processBudgets, type BudgetRegistry } from './budgetRegistry';
 import { FileLimitMemory } from './fileLimitMemory';
 import type { LimitMemoryStore } from './limitMemory';
 import type { RateLimitGates } from './rateLimitGates';
-import { parseInstance, parseInstances, parseOffers, parseUser, type FieldDrop } from './wireSchemas';
+import { parseInstance, parseInstances, parseOffers, parseSshKeys, parseUser, type FieldDrop } from './wireSchemas';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
 import { errorMessage } from '../util/errorMessage';
@@ -333,14 +333,12 @@ export class VastClient {
     return user;
   }
 
-  /** The account's SSH keys. Rows without a usable key are skipped. */
+  /** The account's SSH keys. Rows without a usable key are skipped (and logged). */
   async listAccountSshKeys(options: { signal?: AbortSignal } = {}): Promise<AccountSshKey[]> {
     const response = await this.call<unknown>({ endpoint: 'sshKeys', method: 'GET', path: '/api/v0/ssh/', signal: options.signal });
-    return keyRows(response, 'list account SSH keys').flatMap((row) => {
-      const publicKey = keyText(row);
-      if (typeof row.id !== 'number' || publicKey === undefined) return [];
-      return [{ id: row.id, publicKey, createdAt: typeof row.created_at === 'string' ? row.created_at : undefined }];
-    });
+    const rows = parseSshKeys(response, this.noteDrop);
+    if (!rows) throw invalidResponse('list account SSH keys', 'no list of keys');
+    return rows.flatMap((row) => (row.id === undefined ? [] : [{ id: row.id, publicKey: row.publicKey, createdAt: row.createdAt }]));
   }
 
   /** Adds one public key line to the account; anything else (a private key above all) is refused before sending. */
@@ -355,11 +353,9 @@ export class VastClient {
   /** The keys instance `id` accepts. */
   async listInstanceSshKeys(id: number, options: { signal?: AbortSignal } = {}): Promise<InstanceSshKey[]> {
     const response = await this.call<unknown>({ endpoint: 'instanceSshKeys', method: 'GET', path: `/api/v0/instances/${instanceId(id)}/ssh/`, signal: options.signal });
-    return keyRows(response, 'list instance SSH keys').flatMap((row) => {
-      const publicKey = keyText(row);
-      if (publicKey === undefined) return [];
-      return [{ id: typeof row.id === 'number' ? row.id : undefined, publicKey, source: typeof row.source === 'string' ? row.source : undefined }];
-    });
+    const rows = parseSshKeys(response, this.noteDrop);
+    if (!rows) throw invalidResponse('list instance SSH keys', 'no list of keys');
+    return rows.map((row) => ({ id: row.id, publicKey: row.publicKey, source: row.source }));
   }
 
   /** Lets the key log in to instance `id` from now on (no restart needed on Docker instances). */
@@ -438,20 +434,6 @@ function checkedPublicKey(text: string): string {
   const parsed = parsePublicKey(text);
   if (!parsed.ok) throw new VastApiError('invalid-input', `Not uploaded: ${parsed.reason}.`);
   return parsed.key.line;
-}
-
-/** The rows of an SSH key answer: a bare array, or one wrapped in `ssh_keys` / `keys`. */
-function keyRows(response: unknown, what: string): Array<Record<string, unknown>> {
-  const wrapped = response as { ssh_keys?: unknown; keys?: unknown } | null;
-  const rows = Array.isArray(response) ? response : wrapped?.ssh_keys ?? wrapped?.keys;
-  if (!Array.isArray(rows)) throw invalidResponse(what, 'no list of keys');
-  return rows.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object');
-}
-
-/** Vast's field naming differs across its docs: `public_key`, `key` or `ssh_key`. */
-function keyText(row: Record<string, unknown>): string | undefined {
-  const text = [row.public_key, row.key, row.ssh_key].find((value) => typeof value === 'string');
-  return typeof text === 'string' ? text : undefined;
 }
 
 function checkBaseUrl(raw: string): string {

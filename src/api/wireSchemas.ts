@@ -12,7 +12,7 @@ import type { Instance, InstanceStatus, Offer, User } from '../vast/types';
  * (zod's classes pull in most of the library; the bundle budget is 120 KB minified).
  */
 
-export type WireKind = 'instance' | 'offer' | 'user';
+export type WireKind = 'instance' | 'offer' | 'user' | 'sshKey';
 
 /** A field (or a whole row, field "(row)") that was ignored. */
 export interface FieldDrop {
@@ -77,6 +77,8 @@ const INSTANCE_FIELDS: Record<string, FieldSchema> = {
   is_bid: v.boolean(),
   min_bid: nonNegative,
   storage_total_cost: finite,
+  credit_balance: finite,
+  uptime_mins: finite,
   start_date: epochSeconds,
   end_date: epochSeconds,
   duration: finite,
@@ -213,4 +215,47 @@ function rowId(raw: unknown, kind: WireKind, onDrop: (drop: FieldDrop) => void):
     return undefined;
   }
   return { raw: record, id: result.output };
+}
+
+/** One SSH key row (account or instance): Vast names the key `public_key`, `key` or `ssh_key` depending on the endpoint. */
+export interface SshKeyRow {
+  id?: number;
+  publicKey: string;
+  createdAt?: string;
+  source?: string;
+}
+
+const KEY_TEXT = text(16_384);
+
+/**
+ * SSH key rows: a bare array, or one under `ssh_keys` / `keys`. A row without key text is left
+ * out (and reported); the key text itself is parsed by whoever compares or shows it.
+ */
+export function parseSshKeys(raw: unknown, onDrop: (drop: FieldDrop) => void): SshKeyRow[] | undefined {
+  const wrapped = raw as { ssh_keys?: unknown; keys?: unknown } | null;
+  const rows = Array.isArray(raw) ? raw : wrapped?.ssh_keys ?? wrapped?.keys;
+  if (!Array.isArray(rows)) return undefined;
+  const out: SshKeyRow[] = [];
+  for (const row of rows) {
+    if (row === null || typeof row !== 'object') {
+      onDrop({ kind: 'sshKey', field: '(row)' });
+      continue;
+    }
+    const fields = row as Record<string, unknown>;
+    const rowId = v.safeParse(id, fields.id);
+    const keyText = [fields.public_key, fields.key, fields.ssh_key].map((value) => v.safeParse(KEY_TEXT, value)).find((result) => result.success);
+    if (!keyText?.success) {
+      onDrop({ kind: 'sshKey', field: '(row)', id: rowId.success ? rowId.output : undefined });
+      continue;
+    }
+    const createdAt = v.safeParse(text(64), fields.created_at);
+    const source = v.safeParse(text(32), fields.source);
+    out.push({
+      id: rowId.success ? rowId.output : undefined,
+      publicKey: keyText.output,
+      createdAt: createdAt.success ? createdAt.output : undefined,
+      source: source.success ? source.output : undefined,
+    });
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ const PERMIT = 'budget.permit';
 const REPORT = 'budget.report';
 const LEARNED = 'budget.learned';
 const SENT = 'budget.sent';
+const SENT_AT = 'budget.sentAt';
 
 /**
  * One budget (host + key) shared with the other processes on this machine. As the gates'
@@ -65,9 +66,16 @@ export class BudgetCoordination implements SendPermits, Disposable {
     signal.throwIfAborted();
     const coordinator = this.coordinator ?? (await this.ready);
     signal.throwIfAborted();
-    if (!coordinator || coordinator.role !== 'follower') return;
+    if (!coordinator || coordinator.role === 'standalone') return;
+    if (coordinator.role === 'leader') {
+      // The followers keep when each endpoint was last used, for a hand-over (see holdAfterTakeover).
+      if (coordinator.participants.length > 1) coordinator.broadcast(SENT, { endpoint, at: Date.now() });
+      return;
+    }
     try {
       await coordinator.call(PERMIT, { endpoint }, signal);
+      // The request leaves now; the leader spaces its next grant from this moment, not from the grant.
+      coordinator.notify(SENT_AT, { endpoint, at: Date.now() });
     } catch (error) {
       if (signal.aborted) throw error;
       // The leader could not grant (it is going away, or broken): the local gate's spacing stands.
@@ -104,8 +112,13 @@ export class BudgetCoordination implements SendPermits, Disposable {
       // The follower's gate already sat out any cooldown it was willing to; the leader's queue orders the rest.
       const release = await this.budget.get(endpoint).acquire({ signal, maxWaitMs: Number.MAX_SAFE_INTEGER });
       release();
-      coordinator.broadcast(SENT, { endpoint, at: Date.now() });
       return {};
+    });
+    coordinator.handle(SENT_AT, (params) => {
+      const endpoint = endpointOf(params.endpoint);
+      const at = typeof params.at === 'number' && Number.isFinite(params.at) ? Math.min(params.at, Date.now()) : Date.now();
+      this.budget.get(endpoint).noteSentElsewhere(at);
+      coordinator.broadcast(SENT, { endpoint, at });
     });
     coordinator.handle(REPORT, (params) => {
       const endpoint = endpointOf(params.endpoint);

@@ -16,8 +16,10 @@ export interface CoordinatorOptions {
   kind?: string;
   /** Where the sockets live (default: the per-user runtime directory). */
   dir?: string;
-  /** One line per role change or problem; never carries the key. */
+  /** One line per problem (this process cannot share, a peer was refused); never carries the key. */
   log?: (line: string) => void;
+  /** One line per role change (leading, following, hand-over); never carries the key. */
+  trace?: (line: string) => void;
 }
 
 /** A participant as the leader sees it: handlers learn who asks and when it goes away. */
@@ -215,6 +217,10 @@ export class Coordinator {
     this.options.log?.(line);
   }
 
+  private trace(line: string): void {
+    this.options.trace?.(line);
+  }
+
   private elect(): Promise<void> {
     this.electing ??= this.runElection().finally(() => {
       this.electing = undefined;
@@ -238,7 +244,7 @@ export class Coordinator {
       if (result.role === 'leader') {
         this.server = result.server;
         this.setRole('leader');
-        this.log(`Budget ${this.fingerprint}: this process leads (serves the shared budget and instance poll).`);
+        this.trace(`Budget ${this.fingerprint}: this process leads (serves the shared budget and instance poll).`);
         this.publishParticipants();
         this.redispatchAll();
         this.flushNotes();
@@ -257,7 +263,7 @@ export class Coordinator {
       channel.onMessage((message) => this.fromLeader(message));
       channel.onClose(() => this.leaderGone(channel));
       this.setRole('follower');
-      this.log(`Budget ${this.fingerprint}: following the leader process.`);
+      this.trace(`Budget ${this.fingerprint}: following the leader process.`);
       this.redispatchAll();
       this.flushNotes();
       return;
@@ -283,7 +289,7 @@ export class Coordinator {
   private leaderGone(channel: MessageChannel): void {
     if (this.link !== channel || this.disposed) return;
     this.link = undefined;
-    this.log(`Budget ${this.fingerprint}: the leader process went away; electing a new one.`);
+    this.trace(`Budget ${this.fingerprint}: the leader process went away; electing a new one.`);
     // A short random pause spreads the followers out, so one wins the takeover quickly.
     setTimeout(() => void this.elect(), Math.random() * 200);
   }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Emitter } from '../util/emitter';
+import { Emitter, type Disposable } from '../util/emitter';
 
 /** A message on the local channel: one JSON object per line. */
 export type Message = { t: string } & Record<string, unknown>;
@@ -17,8 +17,31 @@ export class MessageChannel {
   private closed = false;
   private readonly messages = new Emitter<Message>();
   private readonly closedEvent = new Emitter<void>();
-  readonly onMessage = this.messages.event;
+  /** Messages that came while nobody listened (between the handshake and the session): kept, not lost. */
+  private unheard: Message[] = [];
   readonly onClose = this.closedEvent.event;
+
+  /** Subscribes; messages that arrived while nobody listened are delivered first. */
+  onMessage(listener: (message: Message) => void): Disposable {
+    const inner = this.messages.event(listener);
+    let active = true;
+    const subscription = {
+      dispose: () => {
+        active = false;
+        inner.dispose();
+      },
+    };
+    const backlog = this.unheard.splice(0);
+    // After the caller has its subscription in hand (a listener may dispose it on the first message);
+    // what a listener that left did not take stays for the next one.
+    if (backlog.length) {
+      queueMicrotask(() => {
+        while (backlog.length && active && !this.closed) listener(backlog.shift()!);
+        if (backlog.length) this.unheard.unshift(...backlog);
+      });
+    }
+    return subscription;
+  }
 
   constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -74,7 +97,8 @@ export class MessageChannel {
       this.close();
       return false;
     }
-    this.messages.fire(message as Message);
+    if (this.messages.hasListeners) this.messages.fire(message as Message);
+    else this.unheard.push(message as Message);
     return !this.closed;
   }
 

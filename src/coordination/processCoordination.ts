@@ -9,8 +9,10 @@ export interface CoordinationSettings {
   enabled: boolean;
   /** What this process is, for the others' status bars: 'window' (a VS Code window) or 'script'. */
   kind: string;
-  /** Where problems and role changes go; one line each, never the key. */
+  /** Where problems go (this process runs standalone, and why); one line each, never the key. */
   log: (line: string) => void;
+  /** Where role changes go (leading, following, hand-over); default nowhere. */
+  trace?: (line: string) => void;
   /** The socket directory (default: the per-user runtime directory). */
   dir?: string;
 }
@@ -22,6 +24,8 @@ const settings: CoordinationSettings = {
 };
 
 const coordinated = new WeakMap<RateLimitGates, BudgetCoordination>();
+/** Budgets that may be shared, and how to start sharing each (again, after sharing was turned back on). */
+const shareable = new Map<RateLimitGates, () => BudgetCoordination>();
 const installed = new WeakSet<BudgetRegistry>();
 
 /** Changes how budgets made from now on are shared (the extension sets 'window' and its log). */
@@ -38,8 +42,10 @@ export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposabl
   if (installed.has(registry)) return { dispose: () => undefined };
   installed.add(registry);
   const hook = registry.onBudgetCreated((budget: RateLimitGates, identity: BudgetIdentity, apiKey: string, request: BudgetRequest) => {
-    if (!settings.enabled || request.shareAcrossProcesses === false || request.clock !== systemClock) return;
-    coordinated.set(budget, new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, dir: settings.dir }));
+    if (request.shareAcrossProcesses === false || request.clock !== systemClock) return;
+    const start = () => new BudgetCoordination(budget, { host: identity.origin, apiKey, kind: settings.kind, log: settings.log, trace: settings.trace, dir: settings.dir });
+    shareable.set(budget, start);
+    if (settings.enabled) coordinated.set(budget, start());
   });
   return {
     dispose: () => {
@@ -47,6 +53,18 @@ export function shareBudgetsAcrossProcesses(registry: BudgetRegistry): Disposabl
       hook.dispose();
     },
   };
+}
+
+/**
+ * Turns sharing on or off for every budget of this process (the `vastai.shareBudget` setting):
+ * off, each goes back to local permits and leaves its group; on, each joins again.
+ */
+export function setCoordinationEnabled(enabled: boolean): void {
+  settings.enabled = enabled;
+  for (const [budget, start] of shareable) {
+    if (!enabled) stopSharing(budget);
+    else if (!coordinated.has(budget)) coordinated.set(budget, start());
+  }
 }
 
 /** The cross-process side of `budget`, if it is shared. */

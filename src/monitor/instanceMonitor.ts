@@ -139,7 +139,8 @@ export class InstanceMonitor {
       if (this.interested && !this.inFlight) void this.poll(false);
     });
     if (shared || news) this.sharing = { dispose: () => (news?.dispose(), shared?.dispose()) };
-    if (source.listInstancesById) this.byId = (ids, signal) => source.listInstancesById!(ids, { signal });
+    // A machine-wide poll serves every process's waits from one list; per-process id polls would undo that.
+    if (source.listInstancesById && !shared) this.byId = (ids, signal) => source.listInstancesById!(ids, { signal });
     this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.fastSchedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });

@@ -9,9 +9,9 @@ import { startSimulator, type Simulator } from './simulator';
  */
 export const DEMO_INSTANCES: readonly InstanceSeed[] = [
   { label: 'train-llama-3', status: 'running', gpu: 'RTX 4090', numGpus: 2, price: 0.82, ageMs: 3 * 3600_000 + 12 * 60_000 },
-  { label: 'jupyter-scratch', status: 'running', gpu: 'RTX 3090', numGpus: 1, price: 0.22, runtype: 'jupyter_direc ssh_direc ssh_proxy', ageMs: 26 * 60_000 },
+  { label: 'jupyter-scratch', status: 'running', gpu: 'RTX 3090', numGpus: 1, price: 0.22, runtype: 'jupyter_direc ssh_direc ssh_proxy', ageMs: 26 * 60_000, gpuUtil: 1 },
   { label: 'vllm-serve', status: 'loading', gpu: 'H100 SXM', numGpus: 1, price: 2.35, nextInMs: 45_000, outcome: 'running' },
-  { label: 'finetune-qwen', status: 'created', gpu: 'A100 SXM4', numGpus: 4, price: 4.1, nextInMs: 8000, outcome: 'running' },
+  { label: 'finetune-qwen', status: 'created', gpu: 'A100 SXM4', numGpus: 4, price: 4.1, nextInMs: 8000, outcome: 'running', bidPrice: 3.9 },
   { label: 'sd-webui', status: 'stopped', gpu: 'RTX 4080', numGpus: 1, price: 0.18 },
   { label: 'eval-harness', status: 'exited', gpu: 'L40S', numGpus: 1, price: 0.79, statusMsg: 'Error response from daemon: OCI runtime create failed' },
 ];

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   badKeyStatus?: 401 | 403 | 404 | 410;
   /** Endpoints that answer 410 `deprecated_endpoint`, as Vast's v0 instance list has. Default none. */
   retiredEndpoints?: EndpointClass[];
+  /** Public key lines on the account from the start (initial instances accept them). Default none. */
+  sshKeys?: string[];
   /**
    * For the demo inside VS Code (default false): answer only requests whose Host is
    * `127.0.0.1:<port>` or `localhost:<port>` (a web page using DNS rebinding sends its own name)
@@ -59,6 +61,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     credit: options.credit ?? 50,
     badKeyStatus: options.badKeyStatus ?? 401,
     retiredEndpoints: options.retiredEndpoints ?? [],
+    sshKeys: options.sshKeys ?? [],
     localOnly: options.localOnly ?? false,
   };
 }

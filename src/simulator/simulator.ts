@@ -40,11 +40,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const { clock, seed } = opts;
   const offers = new OfferCatalogue(clock, seed, opts.offerCount);
   const instances = new InstanceStore(clock, seed, offers, opts.lifecycle);
+  const account = new Account(instances, Random.for(seed, 'account'), opts.credit);
+  // Vast installs the account's keys on an instance at creation; keys added later need attaching.
+  const sshKeys = new AccountSshKeys(clock, () => account.user().id);
+  for (const key of opts.sshKeys) sshKeys.add(key);
+  instances.keysAtCreation = () => sshKeys.list();
   if (typeof opts.instances === 'number') instances.addMany(opts.instances);
   else instances.addMany(opts.instances);
-  const account = new Account(instances, Random.for(seed, 'account'), opts.credit);
   const logUploads = new LogUploads(Random.for(seed, 'log-tokens'));
-  const sshKeys = new AccountSshKeys(clock, () => account.user().id);
   const state: SimState = { clock, url: '', offers, instances, account, logUploads, sshKeys };
   const limiter = new RateLimiter(clock, Random.for(seed, 'rate-limits'), opts.rateLimits);
   const faults = new FaultRules(clock);

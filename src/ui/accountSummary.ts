@@ -1,41 +1,43 @@
 import { isRunning } from '../monitor/instanceStatus';
 import type { Instance, User } from '../vast/types';
+import { burnRate, currentCredit, formatRunway, runwayHours } from './burnRate';
 
 /**
- * "$4.91/h · $48.20 credit · ~10 h left": the line beside the view title, which never scrolls away.
- * The hourly figure is what the account pays now: running instances, plus the storage of stopped ones.
+ * "$4.91/h · $48.20 credit · ~10 h left": the account line above the list, which never scrolls away.
+ * $/h is what is billed now (GPU of running instances plus the storage of every instance, stopped
+ * ones included); the credit is the poll's `credit_balance`, else the last account read. No request.
  */
 export function summarizeAccount(user: User | undefined, instances: Iterable<Instance>): string {
-  const perHour = burnPerHour(instances);
-  const parts = [`$${perHour.toFixed(2)}/h`];
-  if (user && typeof user.credit === 'number' && Number.isFinite(user.credit)) {
-    parts.push(`$${user.credit.toFixed(2)} credit`);
-    if (perHour > 0) parts.push(`~${formatRunway(user.credit / perHour)} left`);
+  const list = [...instances];
+  const burn = burnRate(list);
+  const credit = currentCredit(list, user);
+  const parts = [`$${burn.perHour.toFixed(2)}/h`];
+  if (credit !== undefined) {
+    parts.push(`$${credit.toFixed(2)} credit`);
+    if (burn.perHour > 0) parts.push(timeLeft(runwayHours(credit, burn.perHour)));
   }
   return parts.join(' · ');
 }
 
-/** $/h the account pays now. */
-export function burnPerHour(instances: Iterable<Instance>): number {
-  let perHour = 0;
-  for (const instance of instances) {
-    if (isRunning(instance) || (instance.actual_status !== 'stopped' && instance.actual_status !== 'frozen' && instance.actual_status !== 'exited')) {
-      perHour += finite(instance.dph_total);
-    } else if (instance.actual_status === 'stopped' || instance.actual_status === 'frozen') {
-      perHour += finite(instance.storage_total_cost);
-    }
-  }
-  return perHour;
+/** "~10 h left", "~3 days left", "credit used up". */
+function timeLeft(hours: number): string {
+  if (hours <= 0) return 'credit used up';
+  if (hours < 1) return `~${Math.max(1, Math.round(hours * 60))} min left`;
+  if (hours < 48) return `~${Math.round(hours)} h left`;
+  return `~${Math.round(hours / 24)} days left`;
 }
 
-/** "10 h", "3 d", "40 min": how long credit lasts at this rate. */
-export function formatRunway(hours: number): string {
-  if (hours <= 0) return '0 h';
-  if (hours < 1) return `${Math.max(1, Math.floor(hours * 60))} min`;
-  if (hours < 72) return `${Math.floor(hours)} h`;
-  return `${Math.floor(hours / 24)} d`;
-}
-
-function finite(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+/**
+ * The account row of the tree: what matters against overspending first, so it survives a 220 px
+ * sidebar. Label "$48.20 · ~40 h left at $1.21/h", description "2 running".
+ */
+export function accountRow(user: User | undefined, instances: Iterable<Instance>): { label: string; description: string } {
+  const list = [...instances];
+  const running = list.filter(isRunning).length;
+  const burn = burnRate(list);
+  const credit = currentCredit(list, user);
+  const what = running === 0 ? 'none running' : `${running} running`;
+  if (credit === undefined) return { label: burn.perHour > 0 ? `$${burn.perHour.toFixed(2)}/h` : what, description: burn.perHour > 0 ? what : '' };
+  if (!(burn.perHour > 0)) return { label: `$${credit.toFixed(2)} credit`, description: what };
+  return { label: `$${credit.toFixed(2)} · ${formatRunway(runwayHours(credit, burn.perHour), burn.perHour)}`, description: what };
 }

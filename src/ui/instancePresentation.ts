@@ -66,17 +66,18 @@ export function presentInstance(instance: Instance, now: number, context: RowCon
   const name = instanceName(instance);
   const uptime = look.state === 'running' ? uptimeMs(instance, now, context.polledAt) : undefined;
   const price = currentPrice(instance, look);
+  const badges = rowBadges(instance, now);
   const parts: string[] = [];
   if (look.state !== 'running') parts.push(look.word);
   else if (uptime !== undefined) parts.push(formatShortDuration(uptime));
+  // Markers (idle, destroy pending...) early: at 220 px the end of the description is cut off.
+  for (const badge of badges) parts.push(badge.icon ? `$(${badge.icon}) ${badge.text}` : badge.text);
   parts.push(formatPrice(price));
   if (look.state === 'running') {
     const usage = gpuUsageShort(instance);
     if (usage) parts.push(usage);
   }
   parts.push(gpuShort(instance));
-  const badges = rowBadges(instance, now);
-  for (const badge of badges) parts.push(badge.icon ? `$(${badge.icon}) ${badge.text}` : badge.text);
   return {
     id: String(instance.id),
     label: context.idSuffix ? `${name} #${context.idSuffix}` : name,
@@ -159,7 +160,7 @@ export function instanceTooltip(instance: Instance, now: number, context: RowCon
   if (look.state === 'stopped') {
     notes.push('A stopped instance still pays for its disk. Destroying it ends the charge (and deletes its data).');
   }
-  for (const badge of rowBadges(instance, now)) notes.push(badge.tooltip ?? escapeMarkdown(badge.text));
+  for (const badge of rowBadges(instance, now)) notes.push(badge.tooltip ? `**${escapeMarkdown(badge.text)}**: ${badge.tooltip}` : escapeMarkdown(badge.text));
   return [`**${escapeMarkdown(name)}** — ${look.word}`, '', '| | |', '|---|---|', ...table, ...(notes.length ? ['', notes.join('\n\n')] : [])].join('\n');
 }
 

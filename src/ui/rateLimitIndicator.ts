@@ -27,6 +27,8 @@ export interface IndicatorInput {
   /** The last time a stale search result was served, and how old it was then. */
   staleSearch?: { at: number; ageMs: number; reason?: string };
   simulated: boolean;
+  /** The other processes sharing this key's budget (other VS Code windows, scripts); absent or empty when none. */
+  sharedWith?: readonly { kind: string }[];
 }
 
 /** How long a condition must last before the background turns to warning. */
@@ -51,9 +53,10 @@ export class RateLimitIndicator {
     const lasted = input.now - this.since;
     const name = input.simulated ? 'Vast.ai (simulator)' : 'Vast.ai';
     const icon = ICONS[state];
+    const shared = sharingText(input.sharedWith);
     return {
       state,
-      text: `$(${icon}) ${name}${detail ? `: ${detail}` : ''}`,
+      text: `$(${icon}) ${name}${detail ? `: ${detail}` : shared && state === 'clear' ? ` · ${shared}` : ''}`,
       tooltip: tooltipOf(input, state, name),
       background: state === 'key-problem' ? 'error' : state !== 'clear' && state !== 'no-key' && lasted >= WARNING_AFTER_MS ? 'warning' : undefined,
       ticking,
@@ -109,6 +112,18 @@ const SPACING_SOURCES: Record<string, string> = {
   learned: 'learned: Vast.ai asked for more',
 };
 
+/** "shared with 2 other windows", "shared with 1 other window and 1 script"; undefined when alone. */
+export function sharingText(others: readonly { kind: string }[] | undefined): string | undefined {
+  if (!others?.length) return undefined;
+  const windows = others.filter((other) => other.kind === 'window').length;
+  const scripts = others.length - windows;
+  const parts = [
+    windows ? `${windows} other window${windows === 1 ? '' : 's'}` : '',
+    scripts ? `${scripts} ${windows ? '' : 'other '}script${scripts === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  return `shared with ${parts.join(' and ')}`;
+}
+
 function tooltipOf(input: IndicatorInput, state: IndicatorState, name: string): string {
   const { now, monitor } = input;
   const blocks = [`**${name}** — ${EXPLANATIONS[state]}`];
@@ -127,6 +142,8 @@ function tooltipOf(input: IndicatorInput, state: IndicatorState, name: string): 
       blocks.push('*Learned*: Vast.ai\'s "too many requests" answer said how long to wait between requests (its *threshold*), so the extension now keeps to that, with a small margin.');
     }
   }
+  const shared = sharingText(input.sharedWith);
+  if (shared) blocks.push(`Rate limits ${shared}: one budget per key on this machine, and one instance poll for all of them.`);
   const polls: string[] = [];
   if (monitor?.polledAt !== undefined) {
     polls.push(`Last poll: ${formatUtcTime(monitor.polledAt, now)}, ${formatDuration(now - monitor.polledAt)} ago${monitor.stale ? ' (its data is old: the last try failed)' : ''}`);

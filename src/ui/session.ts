@@ -1,3 +1,4 @@
+import type { LimitMemoryStore } from '../api/limitMemory';
 import { VastClient } from '../api/vastClient';
 import { InstanceMonitor } from '../monitor/instanceMonitor';
 import type { Simulator } from '../simulator/simulator';
@@ -27,8 +28,9 @@ export class Session {
     return this.user;
   }
 
-  static forKey(apiKey: string, settings: ExtensionSettings, clock: Clock): Session {
-    const client = new VastClient({ apiKey, baseUrl: settings.apiUrl, clock, ...clientOptions(settings) });
+  /** `limitMemory`: where learned limits are kept (the extension's globalState); default as VastClient's. */
+  static forKey(apiKey: string, settings: ExtensionSettings, clock: Clock, limitMemory?: LimitMemoryStore): Session {
+    const client = new VastClient({ apiKey, baseUrl: settings.apiUrl, clock, limitMemory, ...clientOptions(settings) });
     return new Session(client, monitorFor(client, settings, clock), undefined);
   }
 

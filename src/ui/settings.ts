@@ -18,6 +18,16 @@ export interface ExtensionSettings {
   defaultDiskGb: number;
   /** Use the built-in simulator instead of Vast.ai. */
   useSimulator: boolean;
+  /** A public key file to use for SSH instead of ~/.ssh/id_{ed25519,ecdsa,rsa}.pub ('' = look for those). */
+  sshKeyPath: string;
+  /** Warn when the credit lasts fewer hours than this at the current $/h (0 = never). */
+  lowCreditHours: number;
+  /** A GPU under this utilisation (%) counts as idle. */
+  idleGpuPercent: number;
+  /** Minutes of idle GPU before an instance is marked idle and you are told. */
+  idleMinutes: number;
+  /** Share each key's rate limits and instance poll with the other VS Code windows and scripts on this machine. */
+  shareBudget: boolean;
 }
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
@@ -29,6 +39,11 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   defaultImage: 'pytorch/pytorch:latest',
   defaultDiskGb: 20,
   useSimulator: false,
+  sshKeyPath: '',
+  lowCreditHours: 6,
+  idleGpuPercent: 5,
+  idleMinutes: 30,
+  shareBudget: true,
 };
 
 /** The numeric settings' bounds (package.json's minimum/maximum say the same; a unit test checks). */
@@ -37,6 +52,9 @@ export const SETTING_LIMITS = {
   searchCacheSeconds: { min: 0, max: 3600 },
   maxRetries: { min: 0, max: 10 },
   defaultDiskGb: { min: 8, max: 2048 },
+  lowCreditHours: { min: 0, max: 720 },
+  idleGpuPercent: { min: 1, max: 100 },
+  idleMinutes: { min: 1, max: 1440 },
 } as const;
 
 /** Each `vastai.*` setting's default, by its package.json name. */
@@ -51,4 +69,9 @@ export const SETTING_DEFAULTS: Record<string, unknown> = {
   useSimulator: DEFAULT_SETTINGS.useSimulator,
   'instances.groupByState': DEFAULT_TREE_OPTIONS.groupByState,
   'instances.sortBy': DEFAULT_TREE_OPTIONS.sortBy,
+  sshKeyPath: DEFAULT_SETTINGS.sshKeyPath,
+  lowCreditHours: DEFAULT_SETTINGS.lowCreditHours,
+  idleGpuPercent: DEFAULT_SETTINGS.idleGpuPercent,
+  idleMinutes: DEFAULT_SETTINGS.idleMinutes,
+  shareBudget: DEFAULT_SETTINGS.shareBudget,
 };

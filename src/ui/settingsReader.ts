@@ -43,6 +43,7 @@ export function readSettingsFrom(source: SettingsSource): ExtensionSettings {
     }
   }
   const simulator = user<unknown>('useSimulator');
+  const share = user<unknown>('shareBudget');
   return {
     apiUrl: text('apiUrl', DEFAULT_SETTINGS.apiUrl),
     refreshIntervalSeconds: number('refreshInterval', DEFAULT_SETTINGS.refreshIntervalSeconds),
@@ -52,6 +53,11 @@ export function readSettingsFrom(source: SettingsSource): ExtensionSettings {
     defaultImage: text('defaultImage', DEFAULT_SETTINGS.defaultImage),
     defaultDiskGb: number('defaultDiskGb', DEFAULT_SETTINGS.defaultDiskGb),
     useSimulator: typeof simulator === 'boolean' ? simulator : DEFAULT_SETTINGS.useSimulator,
+    sshKeyPath: text('sshKeyPath', DEFAULT_SETTINGS.sshKeyPath),
+    lowCreditHours: number('lowCreditHours', DEFAULT_SETTINGS.lowCreditHours),
+    idleGpuPercent: number('idleGpuPercent', DEFAULT_SETTINGS.idleGpuPercent),
+    idleMinutes: number('idleMinutes', DEFAULT_SETTINGS.idleMinutes),
+    shareBudget: typeof share === 'boolean' ? share : DEFAULT_SETTINGS.shareBudget,
   };
 }
 

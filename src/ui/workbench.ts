@@ -22,4 +22,6 @@ export interface Workbench {
   openRemoteWindow(host: string, folder: string): Promise<void>;
   /** Offers to install Microsoft's Remote-SSH extension. */
   installRemoteSsh(): Promise<void>;
+  /** Shows the Instances view. */
+  revealInstances?(): Promise<void>;
 }

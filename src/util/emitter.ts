@@ -15,6 +15,7 @@ export class Emitter<T> {
   };
 
   fire(event: T): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

@@ -7,6 +7,7 @@ import { createMultipleFlow } from '../ui/flows/createMultiple';
 import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
 import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
 import { filterInstancesFlow } from '../ui/flows/filterInstances';
+import { manageSshKeysFlow } from '../ui/flows/manageSshKeys';
 import { quickSearchFlow, searchOffersFlow } from '../ui/flows/searchOffers';
 import { sortInstancesFlow } from '../ui/flows/sortInstances';
 import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
@@ -76,6 +77,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
     [COMMANDS.quickSearch]: flow((ctx) => quickSearchFlow(ctx)),
     [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
+    [COMMANDS.manageSshKeys]: flow((ctx) => manageSshKeysFlow(ctx)),
     [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
     [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),
     [COMMANDS.createMultiple]: flow((ctx) => createMultipleFlow(ctx)),
@@ -110,6 +112,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (missing > 0) simulator.instances.addMany(missing);
       log.info(`Simulator: added ${Math.max(0, missing)} instances in mixed states (45 on the account).`);
       void tree.refresh();
+    },
+    [COMMANDS.simulatorLowCredit]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.account.setCredit(4);
+      log.warn('Simulator: the credit is now $4.00.');
+      void tree.refresh();
+    },
+    [COMMANDS.simulatorLingerDestroy]: () => {
+      const simulator = sessions.current?.simulator;
+      if (!simulator) return;
+      simulator.instances.lingerNextDestroys(1);
+      log.warn('Simulator: the next destroy answers success but leaves the instance listed (and billed).');
     },
     [COMMANDS.simulatorClearLimits]: () => {
       const simulator = sessions.current?.simulator;

@@ -38,7 +38,10 @@ export const COMMANDS = {
   openJupyter: 'vastai.openJupyter',
   showInstanceLogs: 'vastai.showInstanceLogs',
   refreshInstanceLogs: 'vastai.refreshInstanceLogs',
+  manageSshKeys: 'vastai.manageSshKeys',
   simulatorThrottleHard: 'vastai.simulator.throttleHard',
+  simulatorLowCredit: 'vastai.simulator.lowCredit',
+  simulatorLingerDestroy: 'vastai.simulator.lingerDestroy',
   simulatorClearLimits: 'vastai.simulator.clearLimits',
   simulatorFillAccount: 'vastai.simulator.fillAccount',
 } as const;

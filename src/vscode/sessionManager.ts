@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { LimitMemoryStore } from '../api/limitMemory';
 import type { KeyStore } from '../ui/apiKeyFlows';
 import { storageProblem } from '../ui/apiKeyFlows';
 import { findCliKey } from '../ui/cliKeyImport';
@@ -35,6 +36,8 @@ export class SessionManager implements vscode.Disposable {
     private readonly settings: () => ExtensionSettings,
     private readonly clock: Clock,
     private readonly log: OutputLog,
+    /** Where sessions keep learned rate limits (globalState). */
+    private readonly limitMemory?: LimitMemoryStore,
   ) {}
 
   get current(): Session | undefined {
@@ -91,7 +94,7 @@ export class SessionManager implements vscode.Disposable {
       } else {
         key = await this.readKey();
         if (key) {
-          next = Session.forKey(key, settings, this.clock);
+          next = Session.forKey(key, settings, this.clock, this.limitMemory);
           this.log.info(`Connected to ${settings.apiUrl}.`);
         }
       }

@@ -4,6 +4,13 @@ import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
 import type { SessionManager } from './sessionManager';
 import { COMMANDS } from './contributions';
+import { coordinationOf } from '../coordination/processCoordination';
+
+/** The other processes on this session's budget (this window excluded). */
+function sharedWith(session: Session): readonly { kind: string }[] {
+  const participants = coordinationOf(session.client.rateLimits)?.participants ?? [];
+  return participants.filter((participant) => participant.pid !== process.pid);
+}
 
 /**
  * The rate-limit status bar item: all clear, throttled (with a countdown), serving cached data,
@@ -39,6 +46,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
       key: session ? this.sessions.key : 'missing',
       staleSearch: this.staleSearch,
       simulated: session?.simulated ?? false,
+      sharedWith: session ? sharedWith(session) : undefined,
     });
     this.last = view;
     this.item.text = view.text;
@@ -67,6 +75,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
       this.sessionDisposables.push(
         session.client.rateLimits.onDidChange(() => this.render()),
         session.monitor.onDidChangeState(() => this.render()),
+        coordinationOf(session.client.rateLimits)?.onDidChangeParticipants(() => this.render()) ?? { dispose: () => undefined },
         session.client.onDidServeStale((event) => {
           this.staleSearch = { at: this.clock.now(), ...event };
           this.render();

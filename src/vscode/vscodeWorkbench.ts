@@ -41,6 +41,10 @@ export class VscodeWorkbench implements Workbench {
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
+  async revealInstances(): Promise<void> {
+    await vscode.commands.executeCommand('vastai.instances.focus');
+  }
+
   async openDocument(content: string, language: string): Promise<void> {
     const document = await vscode.workspace.openTextDocument({ content, language });
     await vscode.window.showTextDocument(document, { preview: false });

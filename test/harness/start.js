@@ -86,7 +86,8 @@ async function main() {
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') {
     console.log(`Warning: listening on ${options.host} with no authentication.`);
   }
-  console.log(`Logs: ${path.relative(process.cwd(), server.dirs.log)}. Press Ctrl-C to stop.`);
+  console.log(`Logs: the extension's in VS Code (Output panel → "Vast.ai", or "Vast.ai: Show Log"); code-server's in ${path.relative(process.cwd(), server.dirs.log)}.`);
+  console.log('Press Ctrl-C to stop.');
   if (options.open && !openBrowser(url)) console.log('(No browser found to open; open the URL yourself.)');
 
   return new Promise((resolve) => {

@@ -8,12 +8,20 @@ import type { RemoteSshSupport } from '../../src/ui/workbench';
 import type { VastClientOptions } from '../../src/api/vastClient';
 import type { SimulatorOptions } from '../../src/simulator';
 import { startClientHarness, type ClientHarness } from './clientHarness';
+import { fakePublicKey } from './sshKeyFixtures';
 import { RecordingWorkbench } from './recordingWorkbench';
 import { ScriptedPrompter } from './scriptedPrompter';
 
 /** Recent images in memory (the product keeps them in globalState). */
 export class MemoryStub implements FlowMemory {
   constructor(public images: string[] = []) {}
+  kept: number[] = [];
+  keptIdle(): number[] {
+    return [...this.kept];
+  }
+  async keepIdle(id: number): Promise<void> {
+    if (!this.kept.includes(id)) this.kept.push(id);
+  }
   recentImages(): string[] {
     return [...this.images];
   }
@@ -56,13 +64,24 @@ export interface FlowHarnessOptions {
   installFails?: boolean;
   simulated?: boolean;
   recentImages?: string[];
+  /** A key pair in the flows' ~/.ssh, its public key on the account (default true). */
+  localSshKey?: boolean;
 }
 
 /** A FlowContext over the simulator on a virtual clock, with a scripted prompter and a recording workbench. */
 export async function startFlowHarness(options: FlowHarnessOptions = {}): Promise<FlowHarness> {
-  const h = await startClientHarness({ simulator: { lifecycle: { failureRate: 0 }, ...options.simulator }, client: options.client });
-  const monitor = new InstanceMonitor(h.client, { clock: h.clock });
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-flows-'));
+  // The home directory the flows see: ~/.ssh/id_ed25519(.pub), its public key on the account (so
+  // seeded instances accept it), unless a test wants no local key.
+  const homeKey = fakePublicKey('flow-harness', 'me@laptop');
+  if (options.localSshKey !== false) {
+    fs.mkdirSync(path.join(tmpDir, '.ssh'), { mode: 0o700 });
+    fs.writeFileSync(path.join(tmpDir, '.ssh', 'id_ed25519.pub'), `${homeKey}\n`);
+    fs.writeFileSync(path.join(tmpDir, '.ssh', 'id_ed25519'), 'not a real private key\n', { mode: 0o600 });
+  }
+  const simulator = { lifecycle: { failureRate: 0 }, sshKeys: options.localSshKey === false ? [] : [homeKey], ...options.simulator };
+  const h = await startClientHarness({ simulator, client: options.client });
+  const monitor = new InstanceMonitor(h.client, { clock: h.clock });
   const sshConfigFile = path.join(tmpDir, 'ssh', 'config');
   const remote: RemoteSshSupport = { extensionId: 'ms-vscode-remote.remote-ssh', configFile: sshConfigFile };
   const workbench = new RecordingWorkbench(options.remoteSsh === false ? undefined : remote, {
@@ -82,6 +101,7 @@ export async function startFlowHarness(options: FlowHarnessOptions = {}): Promis
     memory,
     clock: h.clock,
     simulated: options.simulated ?? true,
+    homeDir: tmpDir,
     log: (message) => logs.push(message),
   };
   return {

@@ -9,6 +9,7 @@ export class RecordingWorkbench implements Workbench {
   readonly logs: Array<{ instanceId: number; name: string; text: string }> = [];
   readonly remoteWindows: Array<{ host: string; folder: string }> = [];
   installRequests = 0;
+  revealed = 0;
 
   /**
    * @param remote the installed Remote-SSH extension (undefined: none is installed)
@@ -42,6 +43,10 @@ export class RecordingWorkbench implements Workbench {
   async openRemoteWindow(host: string, folder: string): Promise<void> {
     if (!this.remote) throw new Error('openRemoteWindow without a Remote-SSH extension');
     this.remoteWindows.push({ host, folder });
+  }
+
+  async revealInstances(): Promise<void> {
+    this.revealed++;
   }
 
   async installRemoteSsh(): Promise<void> {

@@ -159,6 +159,31 @@ const STEPS = [
     },
   },
   {
+    name: 'the account line shows the credit, the $/h billed now and the runway',
+    shot: '06b-runway',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.expectVisible(sidebarWithText(page, /\$\d+\.\d\d\/h · \$\d+\.\d\d credit · ~\d+ (h|min|days) left/), 'the $/h billed now, the credit and the runway above the list', 30_000);
+      await wb.expectVisible(wb.treeRows(sidebar, 'finetune-qwen').filter({ hasText: 'interruptible' }), 'finetune-qwen marked interruptible', 30_000);
+      await wb.screenshotAtWidths(page, SCREENSHOTS, '06b-runway');
+    },
+  },
+  {
+    name: 'Copy SSH Command first checks the instance accepts a key here, and offers one',
+    shot: '06c-ssh-key-offer',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'train-llama-3'), 'Copy SSH Command');
+      const widget = page.locator('.quick-input-widget');
+      await wb.expectVisible(widget.locator('.quick-input-title', { hasText: /SSH key for train-llama-3/ }), 'the SSH key offer for train-llama-3', 30_000);
+      await wb.expectVisible(widget.locator('.monaco-list-row', { hasText: /Create a new key pair ~\/\.ssh\/vast_ed25519|Attach ~\/\.ssh\/id_/ }), 'a key to attach, or a new key pair to create');
+      await wb.screenshotAtWidths(page, SCREENSHOTS, '06c-ssh-key-offer');
+    },
+    async after({ page }) {
+      await wb.closeQuickInput(page);
+    },
+  },
+  {
     name: 'typing "4090" in the GPU step picks the catalogue\'s RTX 4090; an unknown model gets "Did you mean"',
     shot: '06b-search-4090',
     async run({ page }) {
@@ -195,11 +220,31 @@ const STEPS = [
       await wb.expectVisible(page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'RTX 4090' }), 'the offers list', 30_000);
       await page.screenshot({ path: path.join(SCREENSHOTS, '07a-offers.png') });
       await wb.answerStep(page, '(7/7)', { rowText: '$' });
-      await wb.answerStep(page, /Create Instance.*\(1\/4\)/, { rowText: 'pytorch/pytorch:latest' });
-      await wb.answerStep(page, /Create Instance.*\(2\/4\)/); // disk: the default
-      await wb.answerStep(page, /Create Instance.*\(3\/4\)/, { typed: 'ui-e2e' });
-      await wb.answerStep(page, /Create Instance.*\(4\/4\)/); // no on-start script
+      await wb.answerStep(page, /Create Instance.*\(1\/5\)/, { rowText: 'pytorch/pytorch:latest' });
+      await wb.answerStep(page, /Create Instance.*\(2\/5\)/); // disk: the default
+      await wb.answerStep(page, /Create Instance.*\(3\/5\)/, { typed: 'ui-e2e' });
+      await wb.answerStep(page, /Create Instance.*\(4\/5\)/); // no on-start script
+      // 5/5: the optional auto-stop, enforced on the instance itself.
+      const widget = page.locator('.quick-input-widget');
+      await wb.expectVisible(widget.locator('.quick-input-title', { hasText: /\(5\/5\)/ }), 'the auto-stop step (5/5)');
+      for (const choice of ['No auto-stop', 'Stop after N minutes of GPU idle', 'Stop at a time']) {
+        await wb.expectVisible(widget.locator('.monaco-list-row', { hasText: choice }), `the auto-stop choice "${choice}"`);
+      }
+      await page.screenshot({ path: path.join(SCREENSHOTS, '07a2-auto-stop-choice.png') });
+      await widget.locator('input').fill('Stop after');
+      await wb.answerStep(page, /\(5\/5\)/, { rowText: 'Stop after N minutes of GPU idle' });
+      await wb.expectVisible(widget.locator('.quick-input-message', { hasText: 'Minutes of GPU idle' }), 'the idle minutes box');
+      await widget.locator('input').fill('30');
+      await page.screenshot({ path: path.join(SCREENSHOTS, '07a3-auto-stop-minutes.png') });
+      await page.keyboard.press('Enter');
       const dialog = await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: /Rent RTX 4090/ }), 'the confirmation naming the GPU and price');
+      for (const [text, what] of [
+        [/On-demand \(no bid price\)/, 'that it is on-demand'],
+        [/Auto-stop: it stops itself after 30 min of GPU idle/, 'the auto-stop and what enforces it'],
+        [/Once it runs: \$\d+\.\d\d credit, ~\d+ (h|days) left at \$\d+\.\d\d\/h/, 'the runway once it runs'],
+      ]) {
+        await wb.expectVisible(page.locator('.monaco-dialog-box', { hasText: text }), `the confirmation saying ${what}`);
+      }
       await page.screenshot({ path: path.join(SCREENSHOTS, '07b-confirm-create.png') });
       await dialog.locator('.monaco-button', { hasText: 'Create Instance' }).click();
       await wb.expectVisible(wb.notificationToasts(page, /Creating instance ui-e2e.*Cancel only stops waiting: instance \d+ keeps running and billing/s),
@@ -235,6 +280,38 @@ const STEPS = [
       await wb.runCommand(page, 'Vast.ai: Simulator: Back to Normal Rate Limits');
       await wb.expectHidden(wb.statusBarItem(page, 'rate limit'), 'the rate-limit status once the limits are back to normal', 60_000);
       await wb.expectVisible(page.locator('.part.statusbar .statusbar-item:has(.codicon-check)', { hasText: 'Vast.ai' }), 'all clear again');
+    },
+  },
+  {
+    name: 'an idle GPU is marked in the tree and told once, with Stop, Destroy and Keep',
+    shot: '08b-idle',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      // It may have come (and its toast timed out) during an earlier step: then it is in the Notification Center.
+      const toast = await wb.expectNotice(page, /jupyter-scratch has been idle \d+ min at \$0\.22\/h/, 'the idle notification for jupyter-scratch', 150_000);
+      for (const action of ['Stop', 'Destroy', 'Keep']) {
+        await wb.expectVisible(toast.locator('.monaco-button', { hasText: new RegExp(`^${action}$`) }), `the "${action}" button`);
+      }
+      await wb.expectVisible(wb.treeRows(sidebar, 'jupyter-scratch').filter({ hasText: /idle \d+ min/ }), 'the idle marker on jupyter-scratch', 30_000);
+      await wb.screenshotAtWidths(page, SCREENSHOTS, '08b-idle');
+      await toast.locator('.monaco-button', { hasText: /^Keep$/ }).click();
+    },
+    async after({ page }) {
+      if (await page.locator('.notifications-center').isVisible()) await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'low credit: the runway drops under 6 h and the warning offers Add Credit and Show Instances',
+    shot: '08c-low-credit',
+    async run({ page }) {
+      await wb.runCommand(page, 'Vast.ai: Simulator: Drop the Credit to $4');
+      const toast = await wb.expectVisible(wb.notificationToasts(page, /Vast\.ai credit is low: \$\d\.\d\d, ~\d+ (h|min) left at \$\d+\.\d\d\/h/), 'the low-credit warning', 90_000);
+      for (const action of ['Add Credit', 'Show Instances']) {
+        await wb.expectVisible(toast.locator('.monaco-button', { hasText: action }), `the "${action}" button`);
+      }
+      const sidebar = page.locator('.part.sidebar');
+      await wb.expectVisible(wb.treeRows(sidebar, /\$\d\.\d\d · ~\d+ (h|min) left at/), 'the low runway on the account line');
+      await wb.screenshotAtWidths(page, SCREENSHOTS, '08c-low-credit');
     },
   },
   {
@@ -284,6 +361,20 @@ const STEPS = [
       await page.screenshot({ path: path.join(SCREENSHOTS, '10-destroy-exited-300.png') });
       await widget.locator('.monaco-list-row', { hasText: 'Destroy eval-harness' }).click();
       await wb.expectHidden(wb.treeRows(sidebar, 'eval-harness'), 'eval-harness in the tree after destroying it', 30_000);
+    },
+  },
+  {
+    name: 'a destroy that Vast reports done while the instance stays listed becomes "destroy pending", with a warning',
+    shot: '11-destroy-pending',
+    async run({ page }) {
+      const sidebar = page.locator('.part.sidebar');
+      await wb.runCommand(page, 'Vast.ai: Simulator: Make the Next Destroy Linger');
+      await wb.contextMenu(page, wb.treeRows(sidebar, 'sd-webui'), 'Destroy Instance');
+      const widget = await wb.expectVisible(page.locator('.quick-input-widget', { hasText: /Destroy instance sd-webui/ }), 'the destroy question');
+      await widget.locator('.monaco-list-row', { hasText: 'Destroy sd-webui' }).click();
+      await wb.expectVisible(wb.notificationToasts(page, /sd-webui was destroyed, but Vast\.ai still lists it/), 'the destroy-pending warning', 150_000);
+      await wb.expectVisible(wb.treeRows(sidebar, 'sd-webui').filter({ hasText: 'destroy pending' }), 'sd-webui marked "destroy pending"', 30_000);
+      await wb.screenshotAtWidths(page, SCREENSHOTS, '11-destroy-pending');
     },
   },
   {
@@ -370,7 +461,8 @@ async function main() {
       vsix,
       workspace: true, // an empty folder inside the server's state dir
       env: { VAST_API_KEY: undefined },
-      settings: { 'vastai.useSimulator': true }, // the extension runs against its built-in simulator
+      // The extension runs against its built-in simulator; idle after 1 min so the idle step need not wait 30.
+      settings: { 'vastai.useSimulator': true, 'vastai.idleMinutes': 1 },
     });
     const installed = server.listExtensions();
     if (!installed.some((line) => line.startsWith(`${EXTENSION_ID}@`))) {

@@ -207,6 +207,33 @@ async function hoverTooltip(page, target, text) {
   const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: text });
   await expectVisible(hover, `a tooltip containing "${text}"`);
   return hover.first().innerText();
+/** Screenshots at the default sidebar width (300 px) and at 220 px: <name>-300.png and <name>-220.png. */
+async function screenshotAtWidths(page, dir, name) {
+  const path = require('node:path');
+  for (const width of [300, 220]) {
+    await setSidebarWidth(page, width);
+    await page.mouse.move(1395, 450).catch(() => {});
+    await page.screenshot({ path: path.join(dir, `${name}-${width}.png`) });
+  }
+  await setSidebarWidth(page, 300);
+}
+
+/**
+ * A notification as a toast, or, once its toast has timed out, as an entry in the Notification
+ * Center (opened for it). Returns the element holding its text and buttons.
+ */
+async function expectNotice(page, text, what, timeout = DEFAULT_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  const toast = notificationToasts(page, text);
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text });
+  for (;;) {
+    if (await toast.first().isVisible()) return toast.first();
+    await openNotificationCenter(page);
+    if (await entry.first().isVisible()) return entry.first();
+    await page.keyboard.press('Escape'); // close the center again: toasts only show while it is closed
+    if (Date.now() > deadline) throw new Error(`not visible after ${timeout / 1000} s, as a toast or in the Notification Center: ${what}`);
+    await page.waitForTimeout(2000);
+  }
 }
 
 function escapeRegExp(text) {
@@ -234,4 +261,6 @@ module.exports = {
   setSidebarWidth,
   visibleRowText,
   hoverTooltip,
+  expectNotice,
+  screenshotAtWidths,
 };

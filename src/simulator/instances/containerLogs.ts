@@ -1,5 +1,17 @@
 import type { InstanceRecord } from './record';
 
+/** The first line of the extension's auto-stop watchdog (src/ui/autoStop/autoStopScript.ts). */
+const AUTO_STOP_MARKER = '# vast-gpu-explorer auto-stop v1';
+/** Images that ship nvidia-smi and curl, as CUDA-based images do; others lack them. */
+const GPU_IMAGE = /cuda|pytorch|nvidia|vllm|tensorflow|vastai\//i;
+
+/** What the watchdog prints when it starts on this image (the real one is tested with bash). */
+function watchdogLine(record: InstanceRecord): string {
+  return GPU_IMAGE.test(record.image)
+    ? `vast-autostop: armed: instance ${record.id} stops itself as planned`
+    : 'vast-autostop: NOT ARMED: missing nvidia-smi; this instance will not stop itself';
+}
+
 export interface LogOptions {
   /** Keep only the last N lines (Vast's `tail`, sent as a string). */
   tail?: number;
@@ -35,6 +47,7 @@ export function containerLogs(record: InstanceRecord, now: number, options: LogO
         say(at + 150, 'Server listening on 0.0.0.0 port 22.');
         if (record.runtype.includes('jupyter')) say(at + 300, 'Jupyter Server is running at http://0.0.0.0:8080/');
         if (record.onstart) say(at + 500, 'Running onstart script');
+        if (record.onstart?.startsWith(AUTO_STOP_MARKER)) say(at + 600, watchdogLine(record));
         const { num_gpus, gpu_name, driver_version } = record.hardware;
         say(at + 800, `nvidia-smi: ${num_gpus}x ${gpu_name}, driver ${driver_version}`);
         break;

@@ -53,6 +53,8 @@ export class InstanceStore {
   private readonly ids: Random;
   private nextId: number;
   private spentOnDestroyed = 0;
+  /** The account's keys at this moment: a new instance accepts them (set by the simulator). */
+  keysAtCreation: () => Array<{ id: number; public_key: string }> = () => [];
   /** Destroys still to answer "success" while leaving the instance listed (and billed). */
   private lingeringDestroys = 0;
 
@@ -127,6 +129,7 @@ export class InstanceStore {
     const record = createRecord({ id, random, hardware: offer, offerId: offer.id, createdAt: now, startDate: now, request });
     record.timeline = bootPlan(this.context(record), now, this.nextOutcome(record), { target: request.target });
     record.intended = request.target;
+    record.sshKeys = this.installedKeys();
     this.offers.setRented(offer.id, true);
     this.records.set(id, record);
     return record;
@@ -282,6 +285,7 @@ export class InstanceStore {
     record.timeline = seedPlan(this.context(record), now, status, outcome, seed.nextInMs);
     if (seed.statusMsg !== undefined) record.timeline[0].msg = seed.statusMsg;
     record.intended = status === 'stopped' ? 'stopped' : 'running';
+    record.sshKeys = this.installedKeys();
     this.records.set(id, record);
     return record;
   }
@@ -300,6 +304,11 @@ export class InstanceStore {
       hostId: random.int(100_000, 999_999),
     };
     return generateOffer(random, identity, now, { gpuName: seed.gpu, numGpus: seed.numGpus });
+  }
+
+  private installedKeys(): InstanceRecord['sshKeys'] {
+    const at = new Date(this.clock.now()).toISOString();
+    return this.keysAtCreation().map((key) => ({ id: key.id, public_key: key.public_key, source: 'account' as const, added_at: at }));
   }
 
   private context(record: InstanceRecord): PlanContext {

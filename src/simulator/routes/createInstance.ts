@@ -24,9 +24,6 @@ export const createInstance: RouteHandler = (state, request) => {
     throw new ApiError(404, 'no_such_ask', 'error 404/3603: no_such_ask  Instance type no longer available', { ask_id: offerId });
   }
   const record = state.instances.launch(state.offers.get(offerId)!, launch);
-  // Vast installs the account's keys at creation; keys added to the account later need attaching.
-  const at = new Date(state.clock.now()).toISOString();
-  record.sshKeys = state.sshKeys.list().map((key) => ({ id: key.id, public_key: key.public_key, source: 'account', added_at: at }));
   return jsonResponse(200, { success: true, new_contract: record.id, instance_api_key: record.instanceApiKey });
 };
 

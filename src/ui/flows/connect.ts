@@ -6,6 +6,8 @@ import { jupyterAccess } from '../jupyterUrl';
 import { reportError } from '../reportError';
 import { sshHostEntry, writeSshHost } from '../ssh/sshConfig';
 import { instanceSshCommand, sshEndpoint } from '../ssh/sshEndpoint';
+import { withIdentity } from '../ssh/sshKeys';
+import { ensureSshKeyFlow } from './sshKeySetup';
 import { CANCELLED, instanceName, runWithProgress } from './common';
 
 // Getting onto an instance: SSH (copy the command, or Remote-SSH), Jupyter, its log, and the wait
@@ -48,10 +50,16 @@ export async function waitForRunning(ctx: FlowContext, id: number, name: string)
 /** Copies `ssh -p PORT root@HOST` (direct when the machine maps port 22, else Vast's proxy). */
 export async function copySshCommandFlow(ctx: FlowContext, instance: Instance): Promise<boolean> {
   const name = instanceName(instance);
-  const command = instanceSshCommand(instance);
+  let command = instanceSshCommand(instance);
   if (!command) {
     await ctx.prompter.notify('warning', `Instance ${name} has no SSH address yet (${describeStatus(instance)}); try again once it runs.`);
     return false;
+  }
+  if (isRunning(instance)) {
+    // So that the command works the first time: the instance must accept a key on this computer.
+    const key = await ensureSshKeyFlow(ctx, instance);
+    if (!key) return false;
+    command = withIdentity(command, key.identityFile);
   }
   try {
     await ctx.workbench.copyToClipboard(command);
@@ -112,7 +120,9 @@ export async function connectRemoteSshFlow(ctx: FlowContext, instance: Instance)
     await ctx.prompter.notify('warning', `Instance ${name} has no SSH address yet; try again in a moment.`);
     return false;
   }
-  const entry = sshHostEntry(instance.id, endpoint);
+  const key = await ensureSshKeyFlow(ctx, instance);
+  if (!key) return false;
+  const entry = { ...sshHostEntry(instance.id, endpoint), identityFile: key.identityFile };
   try {
     const edit = await ctx.clock.trackIo(writeSshHost(remote.configFile, entry));
     ctx.log(
@@ -154,8 +164,11 @@ export async function openJupyterFlow(ctx: FlowContext, instance: Instance): Pro
       OPEN_JUPYTER,
     );
     if (action === COPY_TUNNEL_COMMAND) {
-      await ctx.workbench.copyToClipboard(access.sshCommand);
-      const next = await ctx.prompter.notify('info', `Copied: ${access.sshCommand}. Run it in a terminal, then open Jupyter.`, OPEN_JUPYTER);
+      const key = await ensureSshKeyFlow(ctx, instance);
+      if (!key) return false;
+      const tunnel = withIdentity(access.sshCommand, key.identityFile);
+      await ctx.workbench.copyToClipboard(tunnel);
+      const next = await ctx.prompter.notify('info', `Copied: ${tunnel}. Run it in a terminal, then open Jupyter.`, OPEN_JUPYTER);
       if (next !== OPEN_JUPYTER) return false;
     } else if (action !== OPEN_JUPYTER) {
       return false;

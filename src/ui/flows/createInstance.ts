@@ -7,16 +7,23 @@ import { formatPrice, gpuSummary } from '../offerPresentation';
 import { BACK, type PickItem } from '../prompter';
 import { reportError } from '../reportError';
 import { CANCELLED, inputStep, instanceName, runSteps, runWithProgress, simulatedNote, type Cancelled, type Step } from './common';
+import { autoStopStep } from '../autoStop/autoStopChoice';
+import { autoStopScript, type AutoStopPlan } from '../autoStop/autoStopScript';
+import { autoStopSentence, rentalKindSentence, runwaySentence } from './createSentences';
 import { pickOffer } from './offerPicker';
 import { SHOW_LOGS, showLogsFlow } from './connect';
 import { announceRunning } from './waitUntilRunning';
 import { WaitError } from '../../monitor/waitError';
 import { errorMessage } from '../../util/errorMessage';
+import { SETTING_LIMITS } from '../settings';
 
 export const CREATE_TITLE = 'Create Instance';
 export const OTHER_IMAGE = 'Other image…';
 export const SEARCH_AGAIN = 'Search Again';
-export const MIN_DISK_GB = 8;
+/** Vast's minimum disk, the same as the vastai.defaultDiskGb setting's. */
+export const MIN_DISK_GB = SETTING_LIMITS.defaultDiskGb.min;
+/** Vast's limit for on-start and args together. */
+const MAX_ONSTART = 4096;
 const HOURS_PER_MONTH = 30 * 24;
 
 /** What the create steps ask for (shared with Create Multiple Instances). */
@@ -161,21 +168,34 @@ export function billingSentence(ctx: FlowContext, plural = false): string {
 export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promise<number | undefined> {
   const chosen = offer ?? (await pickOffer(ctx));
   if (!chosen) return undefined;
-  const state: InstanceSettings = { diskGb: ctx.settings.defaultDiskGb, label: '', onstart: '' };
+  const state: InstanceSettings & { autoStop?: AutoStopPlan } = { diskGb: ctx.settings.defaultDiskGb, label: '', onstart: '' };
   const title = `${CREATE_TITLE}: ${gpuSummary(chosen.gpu_name, chosen.num_gpus)}, ${formatPrice(chosen.dph_total)}`;
   const steps = [
     imageStep(ctx, state),
     diskStep(ctx, state, chosen.disk_space),
     labelStep(ctx, state, { prompt: 'Label (optional, up to 256 characters): shown in the instance list', maxLength: 256, placeholder: 'e.g. finetune-llama' }),
     onstartStep(ctx, state),
+    autoStopStep(ctx, state),
   ];
   if ((await runSteps(title, steps)) !== 'done') return undefined;
   const image = state.image!;
   const price = priceWithDisk(chosen, state.diskGb, ctx.settings.defaultDiskGb);
   const location = chosen.geolocation || 'an unknown location';
+  let onstart = state.onstart;
+  if (state.autoStop) {
+    // The watchdog goes first: the person's own commands may never return.
+    onstart = `${autoStopScript(state.autoStop, { apiUrl: ctx.client.baseUrl })}${state.onstart}`;
+    if (onstart.length > MAX_ONSTART) {
+      await ctx.prompter.notify('error', `With auto-stop, the on-start script is ${onstart.length} characters; Vast allows ${MAX_ONSTART}. Shorten your script (by ${onstart.length - MAX_ONSTART}) or create without auto-stop.`);
+      return undefined;
+    }
+  }
   const confirmed = await ctx.prompter.confirm(`Rent ${gpuSummary(chosen.gpu_name, chosen.num_gpus)} in ${location} for ${formatPrice(price)}?`, {
     detail:
       `Offer ${chosen.id} · ${image} · ${state.diskGb} GB disk${state.label ? ` · label "${state.label}"` : ''}.\n` +
+      `${rentalKindSentence(undefined, price)}\n` +
+      (state.autoStop ? `${autoStopSentence(state.autoStop)}\n` : '') +
+      runwaySentence(ctx, price) +
       billingSentence(ctx),
     confirm: 'Create Instance',
   });
@@ -183,7 +203,7 @@ export async function createInstanceFlow(ctx: FlowContext, offer?: Offer): Promi
 
   const options: CreateInstanceOptions = { image, diskGb: state.diskGb };
   if (state.label) options.label = state.label;
-  if (state.onstart) options.onstart = state.onstart;
+  if (onstart) options.onstart = onstart;
   const startedAt = ctx.clock.now();
   const known = new Set(ctx.monitor.snapshot.instances.keys());
   const displayName = state.label ? `instance ${state.label}` : 'an instance';

@@ -109,6 +109,8 @@ export async function destroyInstanceFlow(ctx: FlowContext, instance: Instance):
   if (!(await confirmDestroy(ctx, instance))) return false;
   const done = await perform(ctx, `Destroy instance ${name}`, `Destroying instance ${name}`, (signal) => ctx.client.destroyInstance(instance.id, signal));
   if (!done) return false;
+  // Verified by the next polls: an instance still listed after a few is marked "destroy pending".
+  ctx.watch?.destroyed(instance.id);
   const remote = ctx.workbench.remoteSsh();
   if (remote) {
     try {

@@ -26,6 +26,8 @@ export interface SshHostEntry {
   hostName: string;
   port: number;
   user: string;
+  /** The private key to use (not one OpenSSH tries by default, e.g. ~/.ssh/vast_ed25519). */
+  identityFile?: string;
 }
 
 export const VAST_KNOWN_HOSTS_FILE = '~/.ssh/known_hosts_vast';
@@ -59,8 +61,16 @@ export function renderSshHostBlock(entry: SshHostEntry): string[] {
     '  StrictHostKeyChecking accept-new',
     `  HostKeyAlias ${entry.alias}`,
     `  UserKnownHostsFile ${VAST_KNOWN_HOSTS_FILE}`,
+    ...identityLines(entry.identityFile),
     `# --- vast-gpu-explorer end ${entry.alias} ---`,
   ];
+}
+
+/** `IdentityFile "<path>"` (quoted: home directories can have spaces) and only that key offered. */
+function identityLines(identityFile: string | undefined): string[] {
+  if (identityFile === undefined) return [];
+  if (!identityFile || /["\x00-\x1f\x7f]/.test(identityFile)) throw new Error(`Invalid IdentityFile path ${JSON.stringify(identityFile)}.`);
+  return [`  IdentityFile "${identityFile}"`, '  IdentitiesOnly yes'];
 }
 
 export interface ConfigEdit {

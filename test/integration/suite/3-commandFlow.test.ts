@@ -20,6 +20,7 @@ describe('command flow end to end: search → create → wait until running', ()
       .enter()
       .type('it-e2e')
       .type('')
+      .choose('No auto-stop')
       .confirmWith(true, { text: /Rent RTX 4090 ×1 .* for \$\d+\.\d\d\/h\?[\s\S]*simulated: no money is spent/ })
       .onNotice('info', /is running$/);
     const seam = api.usePrompter(prompter);

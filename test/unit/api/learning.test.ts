@@ -97,6 +97,16 @@ describe('learning from every 429 (AIMD when there is no threshold=)', () => {
       assert.deepEqual([g.state().intervalMs, g.state().intervalSource], [1000, 'configured'], 'down to the configured floor, no lower');
     });
 
+    it('AIMD steps down no lower than an interval a threshold= taught', async () => {
+      const g = gate(1000);
+      g.learnInterval(2100);
+      const [sent] = await sendSequences(g, 1);
+      g.backOff(sent);
+      assert.equal(g.state().intervalMs, 3150);
+      for (let i = 0; i < 20 * 40; i++) g.noteSuccess();
+      assert.deepEqual([g.state().intervalMs, g.state().intervalSource], [2100, 'learned']);
+    });
+
     it('a threshold= interval is not stepped down (the server said so), but is forgotten after a day without a 429', async () => {
       const g = gate(1000);
       g.learnInterval(2100);

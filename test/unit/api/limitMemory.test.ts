@@ -9,6 +9,7 @@ import { readBudgetMemory } from '../../../src/api/limitMemory';
 import { VastClient } from '../../../src/api/vastClient';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { mulberry32 } from '../../../src/simulator/random/prng';
+import { MementoLimitMemory } from '../../../src/vscode/mementoLimitMemory';
 import { VirtualClock } from '../../support/virtualClock';
 
 describe('remembering learned limits across restarts', () => {
@@ -126,6 +127,35 @@ describe('remembering learned limits across restarts', () => {
       instance: { cooldownUntil: now + 5000, cooldownReason: 'Retry-After 5 s' },
       create: { learned: { ms: 6000, how: 'aimd', at: now - 1000 } },
     });
+  });
+
+  it('the extension\'s globalState store: a warm start earns no 429, and stale or surplus entries are pruned', async () => {
+    const values = new Map<string, unknown>();
+    const memento = {
+      keys: () => [...values.keys()],
+      get: (key: string) => values.get(key),
+      update: async (key: string, value: unknown) => {
+        values.set(key, JSON.parse(JSON.stringify(value)));
+      },
+    };
+    const stale = { version: 1, savedAt: clock.now() - 2 * DEFAULT_AIMD.forgetAfterMs, endpoints: {} };
+    values.set('vastai.learnedLimits', { old: stale, junk: 'x' });
+    const make = () => {
+      const client = new VastClient({
+        apiKey: sim.apiKey, baseUrl: sim.url, clock, intervalsMs: { instance: 500 }, budgets: new BudgetRegistry(),
+        limitMemory: new MementoLimitMemory(memento as never),
+      });
+      clients.push(client);
+      return client;
+    };
+    await showThrice(make());
+    await clock.advance(0);
+    const saved = values.get('vastai.learnedLimits') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(saved), [clients[0].rateLimits.id]);
+    assert.ok(!JSON.stringify(saved).includes(sim.apiKey));
+    await clock.advance(60_000);
+    await showThrice(make());
+    assert.equal(learning429s(), 1, 'only the cold start learned');
   });
 
   it('the default directory follows XDG_STATE_HOME, or an explicit override', () => {

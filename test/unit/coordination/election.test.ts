@@ -7,7 +7,7 @@ import { budgetFingerprint } from '../../../src/coordination/fingerprint';
 import { HandshakeRefused, joinLeader } from '../../../src/coordination/handshake';
 import { MessageChannel } from '../../../src/coordination/messageChannel';
 import { Coordinator } from '../../../src/coordination/coordinator';
-import { ParticipantProcess } from './participantProcess';
+import { ParticipantProcess, firstTo } from './participantProcess';
 
 const KEY = 'a'.repeat(64);
 const HOST = 'http://127.0.0.1:9';
@@ -57,13 +57,11 @@ describe('budget coordination across processes: election, hand-over, refusal', f
     const c = start();
     await b.waitFor((e) => e.ev === 'role' && e.role === 'follower', 'B following');
     await c.waitFor((e) => e.ev === 'role' && e.role === 'follower', 'C following');
+    const marks = [b.events.length, c.events.length];
     await a.kill('SIGKILL');
-    const [first] = await Promise.race([
-      b.waitFor((e) => e.ev === 'role' && e.role === 'leader', 'B leading').then(() => [b, c]),
-      c.waitFor((e) => e.ev === 'role' && e.role === 'leader', 'C leading').then(() => [c, b]),
-    ]);
+    const first = await firstTo([b, c], (e) => e.ev === 'role' && e.role === 'leader', 'B or C leading');
     const other = first === b ? c : b;
-    await other.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other joining the new leader', 60_000);
+    await other.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other joining the new leader', 120_000, marks[first === b ? 1 : 0]);
     assert.equal(other.last('role')?.role, 'follower');
     other.send({ cmd: 'call', method: 'who' });
     const answer = await other.waitFor((e) => e.ev === 'result', 'a call answered by the new leader');

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (config.mode === 'coordinator') {
     let coordinator: Coordinator;
     try {
-      coordinator = await Coordinator.join({ host: config.host, apiKey: config.apiKey, dir: config.dir, kind: config.kind, log });
+      coordinator = await Coordinator.join({ host: config.host, apiKey: config.apiKey, dir: config.dir, kind: config.kind, log, trace: log });
     } catch (error) {
       emit({ ev: 'standalone', reason: String(error) });
       return;
@@ -45,8 +45,13 @@ async function main(): Promise<void> {
   } else {
     configureCoordination({ enabled: config.share !== false, dir: config.dir, kind: config.kind ?? 'script', log });
     shareBudgetsAcrossProcesses(processBudgets);
-    const client = new VastClient({ apiKey: config.apiKey, baseUrl: config.host });
+    // A wider spacing margin than the product's: the simulator shares the busy test process, and
+    // its arrival times jitter by more than 50 ms there.
+    const client = new VastClient({ apiKey: config.apiKey, baseUrl: config.host, spacingMarginMs: 250 });
     const monitor = new InstanceMonitor(client);
+    client.onRequest((event) => {
+      if (event.type === 'response') emit({ ev: 'sent', endpoint: event.endpoint, status: event.status });
+    });
     const coordination = coordinationOf(client.rateLimits);
     const coordinator = await coordination?.ready;
     if (coordinator) {

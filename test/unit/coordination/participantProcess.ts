@@ -42,11 +42,11 @@ export class ParticipantProcess {
     return this.child.pid!;
   }
 
-  /** Resolves with the first event (already seen or still to come) matching `test`. */
-  waitFor(test: (event: ParticipantEvent) => boolean, what: string, timeoutMs = 90_000): Promise<ParticipantEvent> {
+  /** Resolves with the first event (already seen or still to come, from index `since` on) matching `test`. */
+  waitFor(test: (event: ParticipantEvent) => boolean, what: string, timeoutMs = 120_000, since = 0): Promise<ParticipantEvent> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const found = this.events.find(test);
+        const found = this.events.slice(since).find(test);
         if (found) return finish(undefined, found);
         if (this.exited) finish(new Error(`the participant exited before ${what}; events: ${JSON.stringify(this.events)}`));
       };
@@ -60,6 +60,11 @@ export class ParticipantProcess {
       this.listeners.add(check);
       check();
     });
+  }
+
+  /** Whether an event matching `test` came (from index `since` on). */
+  saw(test: (event: ParticipantEvent) => boolean, since = 0): boolean {
+    return this.events.slice(since).some(test);
   }
 
   /** The latest event of a kind, if any. */
@@ -78,4 +83,24 @@ export class ParticipantProcess {
       this.child.kill(signal);
     });
   }
+}
+
+/**
+ * The first of `participants` to show an event matching `test`. Never rejects for the others (a
+ * losing waitFor left pending would reject later, when the process is killed).
+ */
+export function firstTo(participants: ParticipantProcess[], test: (event: ParticipantEvent) => boolean, what: string, timeoutMs = 120_000): Promise<ParticipantProcess> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const found = participants.find((p) => p.saw(test));
+      if (found) {
+        clearInterval(timer);
+        resolve(found);
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(participants.map((p) => p.events))}`));
+      }
+    }, 50);
+  });
 }

@@ -10,16 +10,12 @@ describe('account line', () => {
   const user = { id: 1, username: 'ada', email: 'a@b', credit: 48.2 } as User;
   const inst = (status: Instance['actual_status'], dph: number) => ({ actual_status: status, intended_status: 'running', dph_total: dph }) as Instance;
 
-  it('leads with what the account pays per hour, then the credit and how long it lasts', () => {
-    assert.equal(summarizeAccount(user, [inst('running', 0.5), inst('running', 0.25), inst('loading', 2)]), '$2.75/h · $48.20 credit · ~17 h left');
+  it('leads with the $/h billed now (storage of the others included), then the credit and how long it lasts', () => {
+    assert.equal(summarizeAccount(user, [inst('running', 0.5), inst('running', 0.25), inst('loading', 2)]), '$0.75/h · $48.20 credit · ~3 days left');
+    const stopped = { ...inst('stopped', 0.3), intended_status: 'stopped', dph_base: 0.25, storage_total_cost: 0.05 } as Instance;
+    assert.equal(summarizeAccount(user, [stopped]), '$0.05/h · $48.20 credit · ~40 days left');
+    assert.equal(summarizeAccount(undefined, [inst('running', 4.91), { ...stopped, credit_balance: 49.1 } as Instance]), '$4.96/h · $49.10 credit · ~10 h left');
     assert.equal(summarizeAccount(undefined, []), '$0.00/h');
-    assert.equal(summarizeAccount(user, []), '$0.00/h · $48.20 credit');
-  });
-
-  it('counts a stopped instance at its storage price, and nothing for an exited one', () => {
-    const stopped = { actual_status: 'stopped', intended_status: 'stopped', dph_total: 0.5, storage_total_cost: 0.02 } as Instance;
-    const exited = { actual_status: 'exited', intended_status: 'running', dph_total: 0.79 } as Instance;
-    assert.equal(summarizeAccount(user, [stopped, exited]), '$0.02/h · $48.20 credit · ~100 d left');
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { GateState } from '../../../src/api/endpointGate';
 import type { MonitorSnapshot } from '../../../src/monitor/instanceMonitor';
-import { RateLimitIndicator, WARNING_AFTER_MS, type IndicatorInput } from '../../../src/ui/rateLimitIndicator';
+import { RateLimitIndicator, WARNING_AFTER_MS, sharingText, type IndicatorInput } from '../../../src/ui/rateLimitIndicator';
 import { startClientHarness, type ClientHarness } from '../../support/clientHarness';
 import { InstanceMonitor } from '../../../src/monitor/instanceMonitor';
 
@@ -128,5 +128,25 @@ describe('status bar rate-limit indicator', () => {
       await h.clock.advance(60_000);
       assert.equal(view().state, 'clear');
     });
+  });
+});
+
+describe('status bar: a budget shared with other processes', () => {
+  it('says how many other windows (and scripts) share the key, while all is clear, and explains it in the tooltip', () => {
+    const view = new RateLimitIndicator().render(input({ sharedWith: [{ kind: 'window' }, { kind: 'window' }] }));
+    assert.equal(view.text, '$(check) Vast.ai · shared with 2 other windows');
+    assert.match(view.tooltip, /Rate limits shared with 2 other windows: one budget per key on this machine/);
+    assert.equal(sharingText([{ kind: 'window' }, { kind: 'script' }]), 'shared with 1 other window and 1 script');
+    assert.equal(sharingText([{ kind: 'script' }]), 'shared with 1 other script');
+  });
+
+  it('says nothing about sharing when alone, and a throttled state keeps its own text', () => {
+    assert.equal(new RateLimitIndicator().render(input({ sharedWith: [] })).text, '$(check) Vast.ai');
+    const throttled = new RateLimitIndicator().render(
+      input({ sharedWith: [{ kind: 'window' }], gates: [gate({ cooldownUntil: T0 + 5000, cooldownReason: '429' })] }),
+    );
+    assert.equal(throttled.state, 'throttled');
+    assert.ok(!throttled.text.includes('shared'), throttled.text);
+    assert.match(throttled.tooltip, /shared with 1 other window/);
   });
 });

@@ -20,6 +20,7 @@ describe('Batch Search flow', () => {
       .enter()
       .type('from-batch')
       .type('')
+      .choose('No auto-stop')
       .confirmWith(true, { text: /^Rent RTX 3090 ×1 in / })
       .onNotice('info', /is running$/);
     const id = await h.flow(batchSearchFlow(h.ctx));

@@ -20,10 +20,11 @@ describe('Create Instance flow', () => {
   it('offers recent images first, then the default, then "Other image…"; confirms with GPU, place and price', async () => {
     await start({ recentImages: ['vllm/vllm-openai:latest', 'pytorch/pytorch:latest'] });
     h.prompter
-      .choose(/vllm/, { step: 1, totalSteps: 4 })
+      .choose(/vllm/, { step: 1, totalSteps: 5 })
       .enter({ step: 2 })
       .type('', { step: 3 })
       .type('pip install vllm', { step: 4 })
+      .choose('No auto-stop', { step: 5 })
       .confirmWith(true)
       .onNotice('info', /is running$/);
     const id = await h.flow(createInstanceFlow(h.ctx, offer));
@@ -35,6 +36,7 @@ describe('Create Instance flow', () => {
     assert.equal(
       confirm.detail,
       `Offer ${offer.id} · vllm/vllm-openai:latest · 20 GB disk.\n` +
+        `On-demand (no bid price): $${offer.dph_total.toFixed(2)}/h, and Vast.ai does not interrupt it.\n` +
         'Billing starts when the instance is running and continues until you destroy it; the disk is billed from creation, and also while stopped.\n' +
         '(simulated: no money is spent)',
     );
@@ -59,6 +61,7 @@ describe('Create Instance flow', () => {
       .enter()
       .type('eu')
       .type('')
+      .choose('No auto-stop')
       .confirmWith(true, { text: /^Rent RTX 3090 ×1 in .+, (GB|IE|FR|DE|NL|BE|LU|ES|PT|IT|CH|AT|DK|NO|SE|FI|IS|PL|CZ|SK|HU|RO|BG|GR|SI|HR|RS|EE|LV|LT|UA) for / })
       .onNotice('info', /^Instance eu \(\d+\) is running$/);
     const id = await h.flow(createInstanceFlow(h.ctx));
@@ -80,6 +83,7 @@ describe('Create Instance flow', () => {
       .type('30', { step: 2 })
       .type('x', { step: 3 })
       .type('')
+      .choose('No auto-stop')
       .confirmWith(true, { text: /nvidia\/cuda:12\.4\.1-devel-ubuntu22\.04 · 30 GB disk · label "x"/ })
       .onNotice('info', /^Instance x \(\d+\) is running$/);
     const id = await h.flow(createInstanceFlow(h.ctx, offer));
@@ -110,7 +114,7 @@ describe('Create Instance flow', () => {
   for (const [what, script] of [
     ['the image pick', (h: FlowHarness) => h.prompter.escape({ step: 1 })],
     ['the label input', (h: FlowHarness) => h.prompter.choose('pytorch/pytorch:latest').type('20').escape({ step: 3 })],
-    ['the confirmation (declined)', (h: FlowHarness) => h.prompter.choose('pytorch/pytorch:latest').type('20').type('').type('').confirmWith(false)],
+    ['the confirmation (declined)', (h: FlowHarness) => h.prompter.choose('pytorch/pytorch:latest').type('20').type('').type('').choose('No auto-stop').confirmWith(false)],
     ['the confirmation (Escape)', (h: FlowHarness) => h.prompter.choose('pytorch/pytorch:latest').type('20').type('').type('').escape()],
   ] as const) {
     it(`cancelling at ${what} creates nothing and says nothing`, async () => {
@@ -132,6 +136,7 @@ describe('Create Instance flow', () => {
       .type('20')
       .type('lost')
       .type('')
+      .choose('No auto-stop')
       .confirmWith(true)
       .onNotice('error', /may exist \(and be billed\)\. Check the instance list before retrying; nothing was sent again\.$/);
     assert.equal(await h.flow(createInstanceFlow(h.ctx, offer)), undefined);
@@ -145,7 +150,7 @@ describe('Create Instance flow', () => {
   it('an offer taken meanwhile: says so and offers to search again', async () => {
     await start();
     h.sim.offers.remove(offer.id);
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('').type('').confirmWith(true).onNotice('error', new RegExp(`offer ${offer.id}`), 'Search Again').escape({ title: 'Search Offers', step: 1 });
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('').type('').choose('No auto-stop').confirmWith(true).onNotice('error', new RegExp(`offer ${offer.id}`), 'Search Again').escape({ title: 'Search Offers', step: 1 });
     assert.equal(await h.flow(createInstanceFlow(h.ctx, offer)), undefined);
     assert.equal(h.sim.instances.size, 0);
   });
@@ -153,7 +158,7 @@ describe('Create Instance flow', () => {
   it('cancelling while the create is in flight: nothing made, and it says so (after looking long enough)', async () => {
     await start();
     h.sim.faults.add({ kind: 'slow', endpoint: 'create', delayMs: 10_000 });
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('slow').type('').confirmWith(true);
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('slow').type('').choose('No auto-stop').confirmWith(true);
     const pending = createInstanceFlow(h.ctx, offer);
     await h.clock.advance(2000);
     assert.equal(h.prompter.abortProgress(/^Creating/), 1);
@@ -165,7 +170,7 @@ describe('Create Instance flow', () => {
   it('cancelling a create that commits after the cancel (late): says instance N was made anyway', async () => {
     await start();
     h.sim.faults.add({ kind: 'late-commit', endpoint: 'create', delayMs: 25_000 });
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').confirmWith(true);
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').choose('No auto-stop').confirmWith(true);
     const pending = createInstanceFlow(h.ctx, offer);
     await h.clock.advance(2000);
     assert.equal(h.prompter.abortProgress(/^Creating/), 1);
@@ -180,7 +185,7 @@ describe('Create Instance flow', () => {
   it('cancelling after the create reached Vast: finds the new instance and says it exists and is billed', async () => {
     await start();
     h.sim.faults.add({ kind: 'slow', endpoint: 'create', delayMs: 10_000 });
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').confirmWith(true);
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('late').type('').choose('No auto-stop').confirmWith(true);
     const pending = createInstanceFlow(h.ctx, offer);
     await h.clock.advance(2000);
     // As if Vast had processed it just before the person pressed Cancel.

@@ -29,10 +29,11 @@ describe('Search Offers flow', () => {
     await start();
     filters()
       .choose(() => true, { title: /^\d+ offers$/, step: 7 })
-      .choose('pytorch/pytorch:latest', { title: /^Create Instance: RTX 4090 ×1, \$0\.\d\d\/h$/, step: 1, totalSteps: 4 })
+      .choose('pytorch/pytorch:latest', { title: /^Create Instance: RTX 4090 ×1, \$0\.\d\d\/h$/, step: 1, totalSteps: 5 })
       .type('40', { step: 2 })
       .type('job-1', { step: 3 })
       .type('', { step: 4 })
+      .choose('No auto-stop', { step: 5 })
       .confirmWith(true, { text: /Rent RTX 4090 ×1 in .+, [A-Z]{2} for \$0\.\d\d\/h\?[\s\S]*Billing starts when the instance is running[\s\S]*simulated: no money is spent/ })
       .onNotice('info', /^Instance job-1 \(\d+\) is running$/, 'Copy SSH Command');
     const id = await h.flow(searchOffersFlow(h.ctx));

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../../../src/simulator';
+import { ParticipantProcess, firstTo, type ParticipantEvent } from './participantProcess';
+
+const WAITED_ID = 4242;
+const sentLists = (p: ParticipantProcess) => p.events.filter((e) => e.ev === 'sent' && e.endpoint === 'instances').length;
+const snapshots = (p: ParticipantProcess) => p.events.filter((e) => e.ev === 'snapshot').length;
+const isRole = (role: string) => (e: ParticipantEvent) => e.ev === 'role' && e.role === role;
+
+// Each participant is a real process with a VastClient and an InstanceMonitor (a visible view and a
+// pending wait), against the simulator on 127.0.0.1 with Vast's limits on, in real time.
+describe('one budget and one instance poll per key across processes', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let sim: Simulator;
+  const started: ParticipantProcess[] = [];
+  const start = (options: { share?: boolean; dir?: string } = {}) => {
+    const participant = new ParticipantProcess({
+      mode: 'client',
+      dir: options.dir ?? dir,
+      host: sim.url,
+      apiKey: sim.apiKey,
+      subscribe: true,
+      waitFor: WAITED_ID,
+      share: options.share,
+    });
+    started.push(participant);
+    return participant;
+  };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-coord-'));
+    sim = await startSimulator({ seed: 9, instances: [{ id: WAITED_ID, label: 'wait-for-me', status: 'loading', nextInMs: 3600_000, outcome: 'running' }, { label: 'other' }] });
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((p) => p.kill('SIGKILL')));
+    await sim.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("followers never poll: the leader's polls feed their trees and waits; after the leader is SIGKILLed a follower takes over and every wait completes", async () => {
+    const a = start();
+    await a.waitFor(isRole('leader'), 'A leading');
+    const b = start();
+    const c = start();
+    await b.waitFor(isRole('follower'), 'B following');
+    await c.waitFor(isRole('follower'), 'C following');
+    // Each follower's monitor gets several snapshots (its first, then the leader's ticks) ...
+    await b.waitFor(() => snapshots(b) >= 3, 'three snapshots in B');
+    await c.waitFor(() => snapshots(c) >= 3, 'three snapshots in C');
+    // ... without a single list request of its own: one poll per tick for the machine.
+    assert.equal(sentLists(b), 0, 'B sent list requests');
+    assert.equal(sentLists(c), 0, 'C sent list requests');
+    assert.ok(sentLists(a) >= 1);
+    const listsBeforeKill = sim.log.count({ endpoint: 'instances' });
+    assert.equal(listsBeforeKill, sentLists(a), 'every list request in the log came from the leader');
+
+    const marks = [b.events.length, c.events.length];
+    await a.kill('SIGKILL');
+    const leader = await firstTo([b, c], isRole('leader'), 'B or C leading');
+    const follower = leader === b ? c : b;
+    await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader', 120_000, marks[leader === b ? 1 : 0]);
+    const followerSentBefore = sentLists(follower);
+
+    // The waits started before the hand-over complete after it.
+    sim.instances.setStatus(WAITED_ID, 'running');
+    for (const p of [b, c]) {
+      const waited = await p.waitFor((e) => e.ev === 'waited' || e.ev === 'wait-failed', 'the wait to finish');
+      assert.deepEqual([waited.ev, waited.id], ['waited', WAITED_ID], JSON.stringify(waited));
+    }
+    assert.equal(sentLists(follower), followerSentBefore, 'the remaining follower still sends no list request');
+    assert.equal(sim.log.count({ status: 429 }), 0, 'no 429 from our own processes');
+  });
+
+  it("a follower's sends take their slots from the leader's gate: two processes' bursts on one endpoint stay spaced at the server", async () => {
+    const a = start();
+    await a.waitFor(isRole('leader'), 'A leading');
+    const b = start();
+    await b.waitFor(isRole('follower'), 'B following');
+    for (let i = 0; i < 4; i++) {
+      a.send({ cmd: 'user' });
+      b.send({ cmd: 'user' });
+    }
+    for (const p of [a, b]) await p.waitFor(() => p.events.filter((e) => e.ev === 'result' && e.cmd === 'user').length === 4, 'four answers');
+    const users = sim.log.entries({ endpoint: 'user' });
+    assert.equal(users.length, 8, JSON.stringify(users));
+    const gaps = users.slice(1).map((entry, i) => entry.at - users[i].at);
+    // The published interval is 1 s; two processes spacing only their own requests would interleave closer.
+    assert.ok(Math.min(...gaps) >= 900, `gaps at the server: ${gaps.join(', ')} ms`);
+    assert.equal(sim.log.count({ status: 429 }), 0);
+  });
+
+  it('with sharing off, each process keeps its own budget and polls for itself', async () => {
+    const a = start({ share: false });
+    const b = start({ share: false });
+    await a.waitFor(isRole('off'), 'A not sharing');
+    await b.waitFor(isRole('off'), 'B not sharing');
+    await a.waitFor(() => sentLists(a) >= 1, 'A polling');
+    await b.waitFor(() => sentLists(b) >= 1, 'B polling');
+    assert.deepEqual(fs.readdirSync(dir), [], 'no socket was made');
+  });
+
+  it('when the local channel cannot be set up, the process runs standalone, polls for itself and logs one line why', async () => {
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, '');
+    const a = start({ dir: path.join(file, 'sockets') });
+    await a.waitFor(isRole('off'), 'A standalone');
+    await a.waitFor(() => sentLists(a) >= 1, 'A polling');
+    const lines = a.events.filter((e) => e.ev === 'log').map((e) => String(e.line));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /not shared with other processes: cannot create/);
+    assert.ok(!lines[0].includes(sim.apiKey));
+  });
+});
