@@ -148,7 +148,7 @@ describe('InstanceWatch (poll-fed: runway, low credit, idle GPUs, verified destr
       h.prompter.onNotice('warning', /^train-llama-3 has been idle 45 min at \$0\.82\/h\.$/, 'Keep');
       await h.flow(idleNotice(h.ctx, { instance, idleMs: 45 * MIN + 20_000 }));
       assert.deepEqual(h.memory.kept, [501]);
-      h.prompter.onNotice('warning', /idle/, 'Destroy').confirmWith(false, { text: /Destroy instance train-llama-3/ });
+      h.prompter.onNotice('warning', /idle/, 'Destroy').escape({ title: /^Destroy instance train-llama-3/ });
       await h.flow(idleNotice(h.ctx, { instance, idleMs: 45 * MIN }));
       assert.ok(h.sim.instances.has(501), 'nothing destroyed without the confirmation');
     });
@@ -158,9 +158,9 @@ describe('InstanceWatch (poll-fed: runway, low credit, idle GPUs, verified destr
     it('an instance still listed a few polls after its destroy is "destroy pending", and the user is warned once', async () => {
       await start({ simulator: { instances: [{ id: 601, label: 'ghost', status: 'running' }, { id: 602, label: 'gone', status: 'running' }] } });
       h.sim.instances.lingerNextDestroys(1);
-      h.prompter.confirmWith(true, { text: /Destroy instance ghost/ });
+      h.prompter.type('ghost', { title: /^Destroy instance ghost/ });
       await h.flow(destroyInstanceFlow(h.ctx, h.monitor.snapshot.instances.get(601)!));
-      h.prompter.confirmWith(true, { text: /Destroy instance gone/ });
+      h.prompter.type('gone', { title: /^Destroy instance gone/ });
       await h.flow(destroyInstanceFlow(h.ctx, h.monitor.snapshot.instances.get(602)!));
       await h.clock.advance(2 * MIN); // three polls (5 s, then every 30 s)
       assert.deepEqual(pending.map((i) => i.id), [601]);

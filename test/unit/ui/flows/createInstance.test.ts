@@ -201,7 +201,7 @@ describe('Create Instance flow', () => {
 
   it('cancelling once the instance exists stops the waiting only, and says it keeps running and billing', async () => {
     await start();
-    h.prompter.choose('pytorch/pytorch:latest').type('20').type('kept').type('').confirmWith(true);
+    h.prompter.choose('pytorch/pytorch:latest').type('20').type('kept').type('').choose('No auto-stop').confirmWith(true);
     h.prompter.cancelProgress(/^Creating instance kept/, { whenReported: /^created/ });
     h.prompter.onNotice('info', /^Stopped waiting\. Instance kept \(\d+\) keeps starting, and is billed until you stop or destroy it\.$/);
     const id = await h.flow(createInstanceFlow(h.ctx, offer));

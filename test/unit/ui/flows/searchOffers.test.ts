@@ -54,8 +54,9 @@ describe('Search Offers flow', () => {
     assert.deepEqual(prices, [...prices].sort((a, b) => a - b), 'sorted by price');
 
     // Create, then wait, in one notification that says what Cancel does once the instance exists.
-    assert.deepEqual(h.prompter.progress.map((p) => p.title).filter((t) => !t.startsWith('Searching')), ['Creating instance job-1: RTX 4090 ×1 (simulated: no money is spent)']);
-    const waited = h.prompter.progress.at(-1)!;
+    const creating = h.prompter.progress.filter((p) => p.title.startsWith('Creating') || p.title.startsWith('Waiting'));
+    assert.deepEqual(creating.map((p) => p.title), ['Creating instance job-1: RTX 4090 ×1 (simulated: no money is spent)']);
+    const waited = creating[0];
     assert.match(waited.lines[0], /^sending the request for offer \d+…$/);
     assert.match(waited.lines[1], new RegExp(`^created \\(${id}\\); waiting for it to run\\. Cancel only stops waiting: instance ${id} keeps running and billing\\.$`));
     assert.ok(waited.lines.some((l) => l.startsWith('loading')), `status changes reported: ${waited.lines.join(' | ')}`);
