@@ -207,6 +207,8 @@ async function hoverTooltip(page, target, text) {
   const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: text });
   await expectVisible(hover, `a tooltip containing "${text}"`);
   return hover.first().innerText();
+}
+
 /** Screenshots at the default sidebar width (300 px) and at 220 px: <name>-300.png and <name>-220.png. */
 async function screenshotAtWidths(page, dir, name) {
   const path = require('node:path');
