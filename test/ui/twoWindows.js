@@ -85,6 +85,7 @@ async function main() {
     await step('each status bar says the budget is shared with the other window', 'status-shared', [first, second], async () => {
       for (const [i, page] of [first, second].entries()) {
         await wb.expectVisible(wb.statusBarItem(page, 'shared with 1 other window'), `window ${i + 1}'s status bar saying "shared with 1 other window"`, 60_000);
+        await wb.screenshotAtWidths(page, SCREENSHOTS, `2w-status-shared-window${i + 1}`);
       }
     });
 
