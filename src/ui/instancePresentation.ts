@@ -70,9 +70,10 @@ export function presentInstance(instance: Instance, now: number, context: RowCon
   const parts: string[] = [];
   if (look.state !== 'running') parts.push(look.word);
   else if (uptime !== undefined) parts.push(formatShortDuration(uptime));
-  // Markers (idle, destroy pending...) early: at 220 px the end of the description is cut off.
-  for (const badge of badges) parts.push(badge.icon ? `$(${badge.icon}) ${badge.text}` : badge.text);
   parts.push(formatPrice(price));
+  // Markers (idle, destroy pending...) right after the price, before the details: the end of the
+  // description is what a narrow side bar cuts off. Text only: descriptions do not render codicons.
+  for (const badge of badges) parts.push(badge.text);
   if (look.state === 'running') {
     const usage = gpuUsageShort(instance);
     if (usage) parts.push(usage);
