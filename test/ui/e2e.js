@@ -203,7 +203,6 @@ const STEPS = [
       const toast = await wb.expectVisible(wb.notificationToasts(page, /No GPU named '4090 Ti Super'\. Did you mean RTX 4090\?/), 'the "Did you mean RTX 4090?" answer', 30_000);
       await atBothWidths(page, '06c-search-unknown-gpu', async () => {});
       await toast.locator('.monaco-button', { hasText: 'Change Filters' }).count();
-      await runCommandQuietly(page, 'Notifications: Clear All Notifications');
     },
   },
   {
@@ -255,7 +254,6 @@ const STEPS = [
       await wb.expectVisible(wb.notificationToasts(page, /ui-e2e .* is running/), 'the "is running" notification', 90_000);
       const sidebar = page.locator('.part.sidebar');
       await wb.expectVisible(wb.treeRows(sidebar, 'ui-e2e').locator('.codicon-vm-running'), 'the new instance running in the tree', 30_000);
-      await runCommandQuietly(page, 'Notifications: Clear All Notifications');
       await atBothWidths(page, '07d-sidebar-7', async (width) => {
         const text = await rowText(page, 'ui-e2e');
         expectMatch(text, width === 300 ? /^ui-e2e \d+[smh]( \d+m)? · \$\d+\.\d\d\d?\/h/ : /^ui-e2e \d+[smh]/, `uptime${width === 300 ? ' and $/h' : ''} of the new row at ${width} px`);
