@@ -308,7 +308,7 @@ const STEPS = [
         await wb.expectVisible(toast.locator('.monaco-button', { hasText: action }), `the "${action}" button`);
       }
       const sidebar = page.locator('.part.sidebar');
-      await wb.expectVisible(wb.treeRows(sidebar, /\$\d\.\d\d · ~\d+ (h|min) left at/), 'the low runway on the account line');
+      await wb.expectVisible(sidebarWithText(page, /\$\d\.\d\d credit · ~\d+ (h|min) left/), 'the low runway on the summary line above the list');
       await wb.screenshotAtWidths(page, SCREENSHOTS, '08c-low-credit');
     },
   },
