@@ -43,17 +43,33 @@ function paletteRows(page, title) {
 
 /** Runs a command by its title (as shown in the palette, e.g. "Vast.ai: Refresh Offers"). */
 async function runCommand(page, title) {
-  await openCommandPalette(page, title);
-  const row = await expectVisible(paletteRows(page, title), `command "${title}" in the Command Palette`);
+  const row = await findCommand(page, title);
   await row.click();
   await expectHidden(page.locator('.quick-input-widget'), 'the Command Palette after running the command');
 }
 
 /** Runs a command that opens a QuickPick/InputBox of its own (the palette input stays open). */
 async function runCommandKeepingInput(page, title) {
-  await openCommandPalette(page, title);
-  const row = await expectVisible(paletteRows(page, title), `command "${title}" in the Command Palette`);
+  const row = await findCommand(page, title);
   await row.click();
+}
+
+/**
+ * Opens the palette on `title` and returns its row. The palette lists the commands known when it
+ * opened: in a window that has just loaded, the extension's may register a moment later (slow on a
+ * busy machine), so an open palette without the row is closed and opened again, up to a minute.
+ */
+async function findCommand(page, title, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await openCommandPalette(page, title);
+    try {
+      return await expectVisible(paletteRows(page, title), `command "${title}" in the Command Palette`, Math.min(DEFAULT_TIMEOUT, Math.max(1000, deadline - Date.now())));
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /**
