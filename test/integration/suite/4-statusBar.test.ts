@@ -15,7 +15,7 @@ describe('status bar while the simulator throttles', () => {
     const throttled = await eventually('throttled', () => api.statusBar.last?.state === 'throttled' && api.statusBar.last);
     assert.match(throttled.text, /^\$\(watch\) Vast\.ai \(simulator\): waiting \d+ s \(rate limit\)$/);
     assert.equal(throttled.background, undefined, 'a fresh 429 does not turn the item yellow');
-    assert.match(throttled.tooltip, /\| list instances \| 1\.\d s (published|learned) \|/);
+    assert.match(throttled.tooltip, /\| list instances \| 1\.\d s \((Vast\.ai's published limit|learned[^)]*)\) \|/);
     assert.ok(api.statusBar.item.tooltip instanceof vscode.MarkdownString);
 
     await vscode.commands.executeCommand('vastai.simulator.clearLimits');

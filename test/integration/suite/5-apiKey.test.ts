@@ -38,7 +38,7 @@ describe('API key in SecretStorage', () => {
 
   it('refuses a key Vast rejects, and stores nothing', async () => {
     const api = await extensionApi();
-    await withPrompter(new ScriptedPrompter().type('this-key-is-not-valid-000').onNotice('error', /rejected .*Nothing was saved/), 'vastai.setApiKey');
+    await withPrompter(new ScriptedPrompter().type('this-key-is-not-valid-000').onNotice('error', /rejected .*nothing was saved/i), 'vastai.setApiKey');
     assert.equal(api.session(), undefined);
   });
 
