@@ -292,7 +292,16 @@ const STEPS = [
       }
       await wb.expectVisible(wb.treeRows(sidebar, 'jupyter-scratch').filter({ hasText: /idle \d+ min/ }), 'the idle marker on jupyter-scratch', 30_000);
       await wb.screenshotAtWidths(page, SCREENSHOTS, '08b-idle');
-      await toast.locator('.monaco-button', { hasText: /^Keep$/ }).click();
+      // The toast may time out while the screenshots are taken: then Keep is clicked in the Notification Center.
+      for (let attempt = 1; ; attempt++) {
+        const notice = await wb.expectNotice(page, /jupyter-scratch has been idle \d+ min at \$0\.22\/h/, 'the idle notification for jupyter-scratch', 30_000);
+        try {
+          await notice.locator('.monaco-button', { hasText: /^Keep$/ }).click({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
     },
     async after({ page }) {
       if (await page.locator('.notifications-center').isVisible()) await page.keyboard.press('Escape');
