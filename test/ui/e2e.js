@@ -392,9 +392,10 @@ const STEPS = [
       const sidebar = page.locator('.part.sidebar');
       await wb.expectVisible(sidebarWithText(page, /Simulator · \$\d+\.\d\d\/h · \$\d+\.\d\d credit/), 'the summary');
       // The list is virtualised (groups below the fold are not in the DOM): the total is read from the filter line below.
-      await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d+ · \$/), 'the Running group with its count and $/h', 30_000);
+      // Two digits: the filled account, not the handful of instances shown before the fill's poll.
+      await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d{2,} · \$/), 'the Running group with its count and $/h', 30_000);
       await atBothWidths(page, '11-sidebar-45', async () => {
-        await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d+ · \$/), 'the Running group with its count and $/h');
+        await wb.expectVisible(wb.treeRows(sidebar, /^Running\s*\d{2,} · \$/), 'the Running group with its count and $/h');
       });
       await wb.runCommandKeepingInput(page, 'Vast.ai: Filter Instances');
       await page.locator('.quick-input-widget input').fill('4090');
