@@ -1,5 +1,6 @@
 import type { Instance } from '../vast/types';
 import type { Coordinator } from './coordinator';
+import { MergedIdPolls, type IdPoller } from './mergedIdPolls';
 
 /** A poll's result as it travels between processes. */
 export interface SharedSnapshot {
@@ -9,6 +10,9 @@ export interface SharedSnapshot {
 }
 
 export const LIST_METHOD = 'instances.list';
+export const BY_IDS_METHOD = 'instances.byIds';
+/** More ids than any process has waits and transitions for: the ask is refused, not polled. */
+export const MAX_IDS_PER_ASK = 1000;
 export const SNAPSHOT_EVENT = 'instances.snapshot';
 /** A poll newer than the asker's last but older than this is not reused: the asker wants news. */
 export const REUSE_WITHIN_MS = 5000;
@@ -25,11 +29,15 @@ export class PollHub {
   private latest?: SharedSnapshot;
   private inFlight?: Promise<SharedSnapshot>;
   private readonly pollers = new Set<Poller>();
+  private readonly idPollers = new Set<IdPoller>();
+  private readonly idPolls = new MergedIdPolls({ poller: () => [...this.idPollers][0] });
 
   constructor(private readonly coordinator: Coordinator) {
     coordinator.handle(LIST_METHOD, (params, { signal }) =>
       this.list(typeof params.after === 'number' ? params.after : undefined, params.fresh === true, signal),
     );
+    // Fast polls of the instances some process's waits or transitions care about, merged machine-wide.
+    coordinator.handle(BY_IDS_METHOD, async (params, { signal }) => ({ instances: await this.idPolls.ask(askedIds(params.ids), signal) }));
     // Followers keep the last broadcast: if they become leader, they start from it.
     coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
       if (typeof data.polledAt === 'number' && Array.isArray(data.instances) && (!this.latest || data.polledAt > this.latest.polledAt)) {
@@ -39,9 +47,15 @@ export class PollHub {
   }
 
   /** A way to poll from this process (its VastClient); the leader needs one to serve the others. */
-  addPoller(poller: Poller): { dispose(): void } {
+  addPoller(poller: Poller, byIds?: IdPoller): { dispose(): void } {
     this.pollers.add(poller);
-    return { dispose: () => this.pollers.delete(poller) };
+    if (byIds) this.idPollers.add(byIds);
+    return {
+      dispose: () => {
+        this.pollers.delete(poller);
+        if (byIds) this.idPollers.delete(byIds);
+      },
+    };
   }
 
   get hasPoller(): boolean {
@@ -75,6 +89,14 @@ export class PollHub {
     this.coordinator.broadcast(SNAPSHOT_EVENT, { ...snapshot });
     return snapshot;
   }
+}
+
+/** A follower's ids, checked: a list of positive whole numbers, not absurdly long. */
+function askedIds(value: unknown): number[] {
+  if (!Array.isArray(value) || value.length > MAX_IDS_PER_ASK || !value.every((id) => Number.isSafeInteger(id) && id > 0)) {
+    throw new Error(`an instance id poll names at most ${MAX_IDS_PER_ASK} instance ids, each a positive whole number`);
+  }
+  return value as number[];
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,12 +1,14 @@
 import { VastApiError, type VastErrorKind } from '../api/errors';
+import { parseInstances } from '../api/wireSchemas';
 import { Emitter, type Disposable } from '../util/emitter';
 import type { Instance } from '../vast/types';
 import { RemoteError, type Coordinator } from './coordinator';
-import { LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, type PollHub, type SharedSnapshot } from './pollHub';
+import { BY_IDS_METHOD, LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, type PollHub, type SharedSnapshot } from './pollHub';
 
 /** What the monitor needs from its source (kept structural so the monitor does not import this). */
 export interface PollingSource {
   listInstances(options?: { signal?: AbortSignal; fresh?: boolean }): Promise<Instance[]>;
+  listInstancesById?(ids: readonly number[], options?: { signal?: AbortSignal }): Promise<Instance[]>;
 }
 
 /**
@@ -32,7 +34,10 @@ export class SharedInstanceSource implements Disposable {
       if (!joined || this.disposed) return undefined;
       const { coordinator, hub } = joined;
       this.subscriptions.push(
-        hub.addPoller((signal) => direct.listInstances({ signal })),
+        hub.addPoller(
+          (signal) => direct.listInstances({ signal }),
+          direct.listInstancesById ? (ids, signal) => direct.listInstancesById!(ids, { signal }) : undefined,
+        ),
         coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
           if (typeof data.polledAt !== 'number' || !Array.isArray(data.instances)) return;
           if (this.seenPolledAt !== undefined && data.polledAt <= this.seenPolledAt) return;
@@ -66,10 +71,40 @@ export class SharedInstanceSource implements Disposable {
     return this.take(snapshot);
   }
 
+  /**
+   * Only these instances, through the leader: its one id-filtered poll per tick asks for every
+   * process's instances of interest at once, and this process gets its own rows back. Without a
+   * leader (or one that cannot poll), this process asks through its own client.
+   */
+  async listInstancesById(ids: readonly number[], options: { signal?: AbortSignal } = {}): Promise<Instance[]> {
+    if (ids.length === 0) return [];
+    const coordinator = await this.linked;
+    if (!coordinator) return this.directById(ids, options.signal);
+    let answer: unknown;
+    try {
+      answer = await coordinator.call(BY_IDS_METHOD, { ids: [...ids] }, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      if (error instanceof RemoteError && error.fields.code === 'no-poller') return this.directById(ids, options.signal);
+      throw asLocalError(error);
+    }
+    const rows = (answer as { instances?: unknown } | null)?.instances;
+    if (!Array.isArray(rows)) throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
+    // Rows from the socket are checked like rows from the server, and only the asked-for ones count.
+    const asked = new Set(ids);
+    return parseInstances(rows, () => undefined).filter((instance) => asked.has(instance.id));
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const subscription of this.subscriptions) subscription.dispose();
     this.polledElsewhere.dispose();
+  }
+
+  private async directById(ids: readonly number[], signal?: AbortSignal): Promise<Instance[]> {
+    if (this.direct.listInstancesById) return this.direct.listInstancesById(ids, { signal });
+    const asked = new Set(ids);
+    return (await this.direct.listInstances({ signal })).filter((instance) => asked.has(instance.id));
   }
 
   private isNews(snapshot: SharedSnapshot): boolean {

@@ -114,7 +114,7 @@ export class InstanceMonitor {
   private readonly stateChanged = new Emitter<MonitorSnapshot>();
   private readonly source: InstanceSource;
   private readonly sharing?: Disposable;
-  /** Fast polls of the instances of interest only (asked of this process's own client). */
+  /** Fast polls of the instances of interest only (through the leader when the poll is shared machine-wide). */
   private readonly byId?: (ids: readonly number[], signal: AbortSignal) => Promise<Instance[]>;
   private readonly fastSchedule: PollSchedule;
   private fastTimer?: TimerHandle;
@@ -139,8 +139,9 @@ export class InstanceMonitor {
       if (this.interested && !this.inFlight) void this.poll(false);
     });
     if (shared || news) this.sharing = { dispose: () => (news?.dispose(), shared?.dispose()) };
-    // A machine-wide poll serves every process's waits from one list; per-process id polls would undo that.
-    if (source.listInstancesById && !shared) this.byId = (ids, signal) => source.listInstancesById!(ids, { signal });
+    // On a machine-wide poll, id polls go through the leader too: one merged id poll per tick for all processes.
+    const byIdSource = shared ?? source;
+    if (source.listInstancesById) this.byId = (ids, signal) => byIdSource.listInstancesById!(ids, { signal });
     this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.fastSchedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
