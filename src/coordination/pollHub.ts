@@ -6,6 +6,8 @@ import { MergedIdPolls, type IdPoller } from './mergedIdPolls';
 export interface SharedSnapshot {
   /** When the poll finished (epoch ms, this machine's clock). */
   polledAt: number;
+  /** When it started: a fast poll of an instance that started later has newer rows for it. */
+  startedAt?: number;
   instances: Instance[];
 }
 
@@ -41,7 +43,7 @@ export class PollHub {
     // Followers keep the last broadcast: if they become leader, they start from it.
     coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
       if (typeof data.polledAt === 'number' && Array.isArray(data.instances) && (!this.latest || data.polledAt > this.latest.polledAt)) {
-        this.latest = { polledAt: data.polledAt, instances: data.instances as Instance[] };
+        this.latest = { polledAt: data.polledAt, startedAt: startedAtOf(data), instances: data.instances as Instance[] };
       }
     });
   }
@@ -83,12 +85,19 @@ export class PollHub {
     const [poller] = this.pollers;
     if (!poller) throw Object.assign(new Error('the leading process has no instance poller'), { code: 'no-poller' });
     // The poll belongs to everyone asking: one caller cancelling does not cancel it.
+    const startedAt = Date.now();
     const instances = await poller(new AbortController().signal);
-    const snapshot = { polledAt: Date.now(), instances };
+    const snapshot = { polledAt: Date.now(), startedAt, instances };
     this.latest = snapshot;
     this.coordinator.broadcast(SNAPSHOT_EVENT, { ...snapshot });
     return snapshot;
   }
+}
+
+/** A snapshot's start from the socket, if it is a time no later than its end. */
+export function startedAtOf(data: Record<string, unknown>): number | undefined {
+  const { startedAt, polledAt } = data;
+  return typeof startedAt === 'number' && Number.isFinite(startedAt) && typeof polledAt === 'number' && startedAt <= polledAt ? startedAt : undefined;
 }
 
 /** A follower's ids, checked: a list of positive whole numbers, not absurdly long. */

@@ -3,7 +3,7 @@ import { parseInstances } from '../api/wireSchemas';
 import { Emitter, type Disposable } from '../util/emitter';
 import type { Instance } from '../vast/types';
 import { RemoteError, type Coordinator } from './coordinator';
-import { BY_IDS_METHOD, LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, type PollHub, type SharedSnapshot } from './pollHub';
+import { BY_IDS_METHOD, LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, startedAtOf, type PollHub, type SharedSnapshot } from './pollHub';
 
 /** What the monitor needs from its source (kept structural so the monitor does not import this). */
 export interface PollingSource {
@@ -22,6 +22,8 @@ export class SharedInstanceSource implements Disposable {
   private seenPolledAt?: number;
   private pushed?: SharedSnapshot;
   private readonly polledElsewhere = new Emitter<void>();
+  /** When the poll behind each list handed out started (it may predate the ask: a joined or reused poll). */
+  private readonly startedAtByList = new WeakMap<readonly Instance[], number>();
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
   private readonly linked: Promise<Coordinator | undefined>;
@@ -41,7 +43,7 @@ export class SharedInstanceSource implements Disposable {
         coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
           if (typeof data.polledAt !== 'number' || !Array.isArray(data.instances)) return;
           if (this.seenPolledAt !== undefined && data.polledAt <= this.seenPolledAt) return;
-          this.pushed = { polledAt: data.polledAt, instances: data.instances as Instance[] };
+          this.pushed = { polledAt: data.polledAt, startedAt: startedAtOf(data), instances: data.instances as Instance[] };
           this.polledElsewhere.fire();
         }),
       );
@@ -68,7 +70,12 @@ export class SharedInstanceSource implements Disposable {
     if (!snapshot || !Array.isArray(snapshot.instances) || typeof snapshot.polledAt !== 'number') {
       throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
     }
-    return this.take(snapshot);
+    return this.take({ ...snapshot, startedAt: startedAtOf(snapshot as unknown as Record<string, unknown>) });
+  }
+
+  /** When the poll that produced `list` (a list this source handed out) started, if known. */
+  listStartedAt(list: readonly Instance[]): number | undefined {
+    return this.startedAtByList.get(list);
   }
 
   /**
@@ -113,6 +120,7 @@ export class SharedInstanceSource implements Disposable {
 
   private take(snapshot: SharedSnapshot): Instance[] {
     if (this.isNews(snapshot)) this.seenPolledAt = snapshot.polledAt;
+    if (snapshot.startedAt !== undefined) this.startedAtByList.set(snapshot.instances, snapshot.startedAt);
     return snapshot.instances;
   }
 }

@@ -22,6 +22,11 @@ export interface InstanceSource {
    * normal cadence; without it, the full list itself is polled fast.
    */
   listInstancesById?(ids: readonly number[], options?: { signal?: AbortSignal }): Promise<Instance[]>;
+  /**
+   * When the poll behind `list` (one this source returned) started, when that may be before it was
+   * asked for (a shared poll joined or reused): fast results newer than that poll are kept.
+   */
+  listStartedAt?(list: readonly Instance[]): number | undefined;
 }
 
 export interface MonitorSnapshot {
@@ -281,15 +286,17 @@ export class InstanceMonitor {
     let nextAt: number;
     try {
       const list = await this.source.listInstances({ signal: this.lifetime.signal, ...(fresh ? { fresh } : {}) });
+      // What the list shows was read from when its poll started (maybe before this one asked).
+      const listStartedAt = Math.min(startedAt, this.source.listStartedAt?.(list) ?? startedAt);
       const next = new Map(list.map((instance) => [instance.id, instance] as const));
-      this.keepNewerFastResults(next, startedAt);
+      this.keepNewerFastResults(next, listStartedAt);
       const diff = diffInstances(this.instances, next);
       this.instances = next;
       this.polledAt = this.clock.now();
-      this.lastPollStartedAt = startedAt;
+      this.lastPollStartedAt = listStartedAt;
       this.stale = false;
       this.lastError = undefined;
-      for (const waiter of [...this.waiters]) this.evaluate(waiter, startedAt);
+      for (const waiter of [...this.waiters]) this.evaluate(waiter, listStartedAt);
       // Ticks are measured start to start, so a long paginated poll does not slow the rhythm.
       nextAt = startedAt + this.schedule.afterSuccess(!this.byId && this.needsFastPolling());
       if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });
