@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
 import type { KeyFlowDeps } from './ui/apiKeyFlows';
 import { findCliKey } from './ui/cliKeyImport';
-import { checkKeyWithVast } from './ui/keyCheck';
 import type { FlowContext } from './ui/flowContext';
 import type { Prompter } from './ui/prompter';
 import type { Session } from './ui/session';
 import { systemClock } from './util/clock';
-import { processBudgets } from './api/budgetRegistry';
-import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProcesses } from './coordination/processCoordination';
 import { registerCommands } from './vscode/commands';
 import { GlobalMemory } from './vscode/globalMemory';
 import { InstanceLogDocuments } from './vscode/instanceLogDocuments';
@@ -16,6 +13,7 @@ import { InstanceTree } from './vscode/instanceTree';
 import { OutputLog } from './vscode/outputLog';
 import { SecretKeyStore } from './vscode/secretKeyStore';
 import { SessionManager } from './vscode/sessionManager';
+import { SessionRuntimeLoader } from './vscode/sessionRuntimeLoader';
 import { SessionWatch } from './vscode/sessionWatch';
 import { readSettings } from './vscode/settings';
 import { RateLimitStatusBar } from './vscode/statusBar';
@@ -46,12 +44,12 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const began = performance.now();
   const log = new OutputLog();
-  // Every window (each has its own extension host) and script on a key shares one budget and poll.
-  configureCoordination({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => log.info(line), trace: (line) => log.info(line) });
-  shareBudgetsAcrossProcesses(processBudgets);
+  // The client, monitor and sharing load on first use; every window (each has its own extension
+  // host) and script on a key then shares one budget and poll.
+  const runtime = new SessionRuntimeLoader(log);
   const store = new SecretKeyStore(context.secrets, () => readSettings().apiUrl);
   const limitMemory = new MementoLimitMemory(context.globalState);
-  const sessions = new SessionManager(store, readSettings, systemClock, log, limitMemory);
+  const sessions = new SessionManager(store, readSettings, systemClock, log, runtime, limitMemory);
   const tree = new InstanceTree(sessions, systemClock);
   const statusBar = new RateLimitStatusBar(sessions, systemClock);
   const memory = new GlobalMemory(context.globalState);
@@ -76,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       log: (message) => log.info(message),
     };
   };
-  const watch = new SessionWatch(sessions, memory, readSettings, contextOf, systemClock, log);
+  const watch = new SessionWatch(sessions, memory, readSettings, contextOf, systemClock, log, runtime);
 
   const flowContext = (): FlowContext | undefined => {
     const session = sessions.current;
@@ -95,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const keyFlowDeps = (): KeyFlowDeps => ({
     prompter,
     store,
-    verify: (key, signal) => checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
+    verify: async (key, signal) => (await runtime.load()).checkKeyWithVast(key, readSettings(), systemClock, signal, limitMemory),
     findCliKey: () => findCliKey(),
     apiUrl: readSettings().apiUrl,
     onKeyChanged: async () => {
@@ -126,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       });
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('vastai.shareBudget')) setCoordinationEnabled(readSettings().shareBudget);
+      if (event.affectsConfiguration('vastai.shareBudget')) runtime.setSharing(readSettings().shareBudget);
       if (sessions.started && SESSION_SETTINGS.some((name) => event.affectsConfiguration(`vastai.${name}`))) void sessions.reconnect();
     }),
     ...registerCommands({ sessions, tree, log, flowContext, keyFlowDeps, prompter: () => prompter }),

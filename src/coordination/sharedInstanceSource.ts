@@ -1,12 +1,14 @@
 import { VastApiError, type VastErrorKind } from '../api/errors';
+import { parseInstances } from '../api/wireSchemas';
 import { Emitter, type Disposable } from '../util/emitter';
 import type { Instance } from '../vast/types';
 import { RemoteError, type Coordinator } from './coordinator';
-import { LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, type PollHub, type SharedSnapshot } from './pollHub';
+import { BY_IDS_METHOD, LIST_METHOD, REUSE_WITHIN_MS, SNAPSHOT_EVENT, startedAtOf, type PollHub, type SharedSnapshot } from './pollHub';
 
 /** What the monitor needs from its source (kept structural so the monitor does not import this). */
 export interface PollingSource {
   listInstances(options?: { signal?: AbortSignal; fresh?: boolean }): Promise<Instance[]>;
+  listInstancesById?(ids: readonly number[], options?: { signal?: AbortSignal }): Promise<Instance[]>;
 }
 
 /**
@@ -20,6 +22,8 @@ export class SharedInstanceSource implements Disposable {
   private seenPolledAt?: number;
   private pushed?: SharedSnapshot;
   private readonly polledElsewhere = new Emitter<void>();
+  /** When the poll behind each list handed out started (it may predate the ask: a joined or reused poll). */
+  private readonly startedAtByList = new WeakMap<readonly Instance[], number>();
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
   private readonly linked: Promise<Coordinator | undefined>;
@@ -32,11 +36,14 @@ export class SharedInstanceSource implements Disposable {
       if (!joined || this.disposed) return undefined;
       const { coordinator, hub } = joined;
       this.subscriptions.push(
-        hub.addPoller((signal) => direct.listInstances({ signal })),
+        hub.addPoller(
+          (signal) => direct.listInstances({ signal }),
+          direct.listInstancesById ? (ids, signal) => direct.listInstancesById!(ids, { signal }) : undefined,
+        ),
         coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
           if (typeof data.polledAt !== 'number' || !Array.isArray(data.instances)) return;
           if (this.seenPolledAt !== undefined && data.polledAt <= this.seenPolledAt) return;
-          this.pushed = { polledAt: data.polledAt, instances: data.instances as Instance[] };
+          this.pushed = { polledAt: data.polledAt, startedAt: startedAtOf(data), instances: data.instances as Instance[] };
           this.polledElsewhere.fire();
         }),
       );
@@ -63,7 +70,36 @@ export class SharedInstanceSource implements Disposable {
     if (!snapshot || !Array.isArray(snapshot.instances) || typeof snapshot.polledAt !== 'number') {
       throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
     }
-    return this.take(snapshot);
+    return this.take({ ...snapshot, startedAt: startedAtOf(snapshot as unknown as Record<string, unknown>) });
+  }
+
+  /** When the poll that produced `list` (a list this source handed out) started, if known. */
+  listStartedAt(list: readonly Instance[]): number | undefined {
+    return this.startedAtByList.get(list);
+  }
+
+  /**
+   * Only these instances, through the leader: its one id-filtered poll per tick asks for every
+   * process's instances of interest at once, and this process gets its own rows back. Without a
+   * leader (or one that cannot poll), this process asks through its own client.
+   */
+  async listInstancesById(ids: readonly number[], options: { signal?: AbortSignal } = {}): Promise<Instance[]> {
+    if (ids.length === 0) return [];
+    const coordinator = await this.linked;
+    if (!coordinator) return this.directById(ids, options.signal);
+    let answer: unknown;
+    try {
+      answer = await coordinator.call(BY_IDS_METHOD, { ids: [...ids] }, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      if (error instanceof RemoteError && error.fields.code === 'no-poller') return this.directById(ids, options.signal);
+      throw asLocalError(error);
+    }
+    const rows = (answer as { instances?: unknown } | null)?.instances;
+    if (!Array.isArray(rows)) throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
+    // Rows from the socket are checked like rows from the server, and only the asked-for ones count.
+    const asked = new Set(ids);
+    return parseInstances(rows, () => undefined).filter((instance) => asked.has(instance.id));
   }
 
   dispose(): void {
@@ -72,12 +108,19 @@ export class SharedInstanceSource implements Disposable {
     this.polledElsewhere.dispose();
   }
 
+  private async directById(ids: readonly number[], signal?: AbortSignal): Promise<Instance[]> {
+    if (this.direct.listInstancesById) return this.direct.listInstancesById(ids, { signal });
+    const asked = new Set(ids);
+    return (await this.direct.listInstances({ signal })).filter((instance) => asked.has(instance.id));
+  }
+
   private isNews(snapshot: SharedSnapshot): boolean {
     return this.seenPolledAt === undefined || snapshot.polledAt > this.seenPolledAt;
   }
 
   private take(snapshot: SharedSnapshot): Instance[] {
     if (this.isNews(snapshot)) this.seenPolledAt = snapshot.polledAt;
+    if (snapshot.startedAt !== undefined) this.startedAtByList.set(snapshot.instances, snapshot.startedAt);
     return snapshot.instances;
   }
 }

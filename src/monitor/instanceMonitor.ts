@@ -22,6 +22,11 @@ export interface InstanceSource {
    * normal cadence; without it, the full list itself is polled fast.
    */
   listInstancesById?(ids: readonly number[], options?: { signal?: AbortSignal }): Promise<Instance[]>;
+  /**
+   * When the poll behind `list` (one this source returned) started, when that may be before it was
+   * asked for (a shared poll joined or reused): fast results newer than that poll are kept.
+   */
+  listStartedAt?(list: readonly Instance[]): number | undefined;
 }
 
 export interface MonitorSnapshot {
@@ -114,7 +119,7 @@ export class InstanceMonitor {
   private readonly stateChanged = new Emitter<MonitorSnapshot>();
   private readonly source: InstanceSource;
   private readonly sharing?: Disposable;
-  /** Fast polls of the instances of interest only (asked of this process's own client). */
+  /** Fast polls of the instances of interest only (through the leader when the poll is shared machine-wide). */
   private readonly byId?: (ids: readonly number[], signal: AbortSignal) => Promise<Instance[]>;
   private readonly fastSchedule: PollSchedule;
   private fastTimer?: TimerHandle;
@@ -139,8 +144,9 @@ export class InstanceMonitor {
       if (this.interested && !this.inFlight) void this.poll(false);
     });
     if (shared || news) this.sharing = { dispose: () => (news?.dispose(), shared?.dispose()) };
-    // A machine-wide poll serves every process's waits from one list; per-process id polls would undo that.
-    if (source.listInstancesById && !shared) this.byId = (ids, signal) => source.listInstancesById!(ids, { signal });
+    // On a machine-wide poll, id polls go through the leader too: one merged id poll per tick for all processes.
+    const byIdSource = shared ?? source;
+    if (source.listInstancesById) this.byId = (ids, signal) => byIdSource.listInstancesById!(ids, { signal });
     this.clock = options.clock ?? systemClock;
     this.schedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
     this.fastSchedule = new PollSchedule({ ...DEFAULT_POLL_POLICY, ...options.policy });
@@ -280,15 +286,17 @@ export class InstanceMonitor {
     let nextAt: number;
     try {
       const list = await this.source.listInstances({ signal: this.lifetime.signal, ...(fresh ? { fresh } : {}) });
+      // What the list shows was read from when its poll started (maybe before this one asked).
+      const listStartedAt = Math.min(startedAt, this.source.listStartedAt?.(list) ?? startedAt);
       const next = new Map(list.map((instance) => [instance.id, instance] as const));
-      this.keepNewerFastResults(next, startedAt);
+      this.keepNewerFastResults(next, listStartedAt);
       const diff = diffInstances(this.instances, next);
       this.instances = next;
       this.polledAt = this.clock.now();
-      this.lastPollStartedAt = startedAt;
+      this.lastPollStartedAt = listStartedAt;
       this.stale = false;
       this.lastError = undefined;
-      for (const waiter of [...this.waiters]) this.evaluate(waiter, startedAt);
+      for (const waiter of [...this.waiters]) this.evaluate(waiter, listStartedAt);
       // Ticks are measured start to start, so a long paginated poll does not slow the rhythm.
       nextAt = startedAt + this.schedule.afterSuccess(!this.byId && this.needsFastPolling());
       if (!isEmptyDiff(diff)) this.instancesChanged.fire({ ...diff, snapshot: this.snapshot });

@@ -1,10 +1,16 @@
 import type { LimitMemoryStore } from '../api/limitMemory';
 import { VastClient } from '../api/vastClient';
 import { InstanceMonitor } from '../monitor/instanceMonitor';
+import { coordinationOf } from '../coordination/processCoordination';
 import type { Simulator } from '../simulator/simulator';
 import type { Clock } from '../util/clock';
 import type { User } from '../vast/types';
 import type { ExtensionSettings } from './settings';
+
+export interface SessionSharing {
+  readonly participants: readonly { pid: number; kind: string }[];
+  onDidChangeParticipants(listener: () => void): { dispose(): void };
+}
 
 /**
  * One connection: a client and its monitor for one key on one host, or for the built-in simulator.
@@ -23,6 +29,11 @@ export class Session {
     return this.simulator !== undefined;
   }
 
+  /** The other processes on this session's budget, when it is shared across processes. */
+  get sharing(): SessionSharing | undefined {
+    return coordinationOf(this.client.rateLimits);
+  }
+
   /** The account as last read (credit), if it was. */
   get account(): User | undefined {
     return this.user;
@@ -36,8 +47,8 @@ export class Session {
 
   /** Starts the demo simulator in this process and connects to it. */
   static async simulated(settings: ExtensionSettings, clock: Clock): Promise<Session> {
-    // Loaded only in demo mode: in the .vsix it is its own file (dist/demoSimulator.js, see esbuild.js).
-    const { startDemoSimulator } = require('../simulator/demoScenario') as typeof import('../simulator/demoScenario');
+    // Loaded only in demo mode: in the shipped build it is its own file (esbuild splitting).
+    const { startDemoSimulator } = await import('../simulator/demoScenario');
     const simulator = await startDemoSimulator({ clock });
     const client = new VastClient({ apiKey: simulator.apiKey, baseUrl: simulator.url, clock, ...clientOptions(settings) });
     return new Session(client, monitorFor(client, settings, clock), simulator);

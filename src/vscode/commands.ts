@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
 import { clearApiKeyFlow, importCliKeyFlow, setApiKeyFlow, type KeyFlowDeps } from '../ui/apiKeyFlows';
 import type { FlowContext } from '../ui/flowContext';
-import { batchSearchFlow } from '../ui/flows/batchSearch';
-import { createInstanceFlow } from '../ui/flows/createInstance';
-import { createMultipleFlow } from '../ui/flows/createMultiple';
-import { connectRemoteSshFlow, copySshCommandFlow, openJupyterFlow, showLogsFlow } from '../ui/flows/connect';
-import { destroyInstanceFlow, rebootInstanceFlow, renameInstanceFlow, startInstanceFlow, stopInstanceFlow } from '../ui/flows/instanceActions';
 import { filterInstancesFlow } from '../ui/flows/filterInstances';
-import { manageSshKeysFlow } from '../ui/flows/manageSshKeys';
-import { quickSearchFlow, searchOffersFlow } from '../ui/flows/searchOffers';
 import { sortInstancesFlow } from '../ui/flows/sortInstances';
-import { waitUntilRunningFlow } from '../ui/flows/waitUntilRunning';
 import type { Prompter } from '../ui/prompter';
 import type { Instance } from '../vast/types';
 import { InstanceLogDocuments } from './instanceLogDocuments';
@@ -32,6 +24,12 @@ export interface CommandDeps {
 }
 
 type InstanceFlow = (ctx: FlowContext, instance: Instance) => Promise<unknown>;
+
+// Flows load when their command first runs: in the shipped build each is its own file (esbuild
+// splitting), so activation parses none of them.
+const searchFlows = () => import('../ui/flows/searchOffers');
+const connectFlows = () => import('../ui/flows/connect');
+const instanceActions = () => import('../ui/flows/instanceActions');
 
 /** Every command the extension contributes, by id (package.json lists the same ids). */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -75,25 +73,25 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     },
     [COMMANDS.toggleGrouping]: () =>
       vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
-    [COMMANDS.quickSearch]: flow((ctx) => quickSearchFlow(ctx)),
-    [COMMANDS.searchOffers]: flow((ctx) => searchOffersFlow(ctx)),
-    [COMMANDS.manageSshKeys]: flow((ctx) => manageSshKeysFlow(ctx)),
-    [COMMANDS.batchSearch]: flow((ctx) => batchSearchFlow(ctx)),
-    [COMMANDS.createInstance]: flow((ctx) => createInstanceFlow(ctx)),
-    [COMMANDS.createMultiple]: flow((ctx) => createMultipleFlow(ctx)),
+    [COMMANDS.quickSearch]: flow(async (ctx) => (await searchFlows()).quickSearchFlow(ctx)),
+    [COMMANDS.searchOffers]: flow(async (ctx) => (await searchFlows()).searchOffersFlow(ctx)),
+    [COMMANDS.manageSshKeys]: flow(async (ctx) => (await import('../ui/flows/manageSshKeys')).manageSshKeysFlow(ctx)),
+    [COMMANDS.batchSearch]: flow(async (ctx) => (await import('../ui/flows/batchSearch')).batchSearchFlow(ctx)),
+    [COMMANDS.createInstance]: flow(async (ctx) => (await import('../ui/flows/createInstance')).createInstanceFlow(ctx)),
+    [COMMANDS.createMultiple]: flow(async (ctx) => (await import('../ui/flows/createMultiple')).createMultipleFlow(ctx)),
     [COMMANDS.waitUntilRunning]: async (element?: number) => {
       const ctx = deps.flowContext();
-      if (ctx) await waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
+      if (ctx) await (await import('../ui/flows/waitUntilRunning')).waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
     },
-    [COMMANDS.startInstance]: onInstance(startInstanceFlow),
-    [COMMANDS.stopInstance]: onInstance(stopInstanceFlow),
-    [COMMANDS.rebootInstance]: onInstance(rebootInstanceFlow),
-    [COMMANDS.renameInstance]: onInstance(renameInstanceFlow),
-    [COMMANDS.destroyInstance]: onInstance(destroyInstanceFlow),
-    [COMMANDS.copySshCommand]: onInstance(copySshCommandFlow),
-    [COMMANDS.connectRemoteSsh]: onInstance(connectRemoteSshFlow),
-    [COMMANDS.openJupyter]: onInstance(openJupyterFlow),
-    [COMMANDS.showInstanceLogs]: onInstance(showLogsFlow),
+    [COMMANDS.startInstance]: onInstance(async (ctx, instance) => (await instanceActions()).startInstanceFlow(ctx, instance)),
+    [COMMANDS.stopInstance]: onInstance(async (ctx, instance) => (await instanceActions()).stopInstanceFlow(ctx, instance)),
+    [COMMANDS.rebootInstance]: onInstance(async (ctx, instance) => (await instanceActions()).rebootInstanceFlow(ctx, instance)),
+    [COMMANDS.renameInstance]: onInstance(async (ctx, instance) => (await instanceActions()).renameInstanceFlow(ctx, instance)),
+    [COMMANDS.destroyInstance]: onInstance(async (ctx, instance) => (await instanceActions()).destroyInstanceFlow(ctx, instance)),
+    [COMMANDS.copySshCommand]: onInstance(async (ctx, instance) => (await connectFlows()).copySshCommandFlow(ctx, instance)),
+    [COMMANDS.connectRemoteSsh]: onInstance(async (ctx, instance) => (await connectFlows()).connectRemoteSshFlow(ctx, instance)),
+    [COMMANDS.openJupyter]: onInstance(async (ctx, instance) => (await connectFlows()).openJupyterFlow(ctx, instance)),
+    [COMMANDS.showInstanceLogs]: onInstance(async (ctx, instance) => (await connectFlows()).showLogsFlow(ctx, instance)),
     [COMMANDS.refreshInstanceLogs]: (uri?: vscode.Uri) => {
       const id = InstanceLogDocuments.instanceIdOf(uri ?? vscode.window.activeTextEditor?.document.uri);
       return id !== undefined ? vscode.commands.executeCommand(COMMANDS.showInstanceLogs, id) : undefined;

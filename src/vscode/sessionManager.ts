@@ -3,13 +3,14 @@ import type { LimitMemoryStore } from '../api/limitMemory';
 import type { KeyStore } from '../ui/apiKeyFlows';
 import { storageProblem } from '../ui/apiKeyFlows';
 import { findCliKey } from '../ui/cliKeyImport';
-import { Session } from '../ui/session';
+import type { Session } from '../ui/session';
 import type { ExtensionSettings } from '../ui/settings';
 import type { Clock } from '../util/clock';
 import type { OutputLog } from './outputLog';
 import { errorMessage } from '../util/errorMessage';
 import { COMMANDS, CONTEXT_KEYS } from './contributions';
 import { isDefaultApiHost } from '../ui/settingsReader';
+import type { SessionRuntimeLoader } from './sessionRuntimeLoader';
 
 export type KeyState = 'ok' | 'missing' | 'rejected';
 export type Mode = 'none' | 'api' | 'simulator';
@@ -36,6 +37,8 @@ export class SessionManager implements vscode.Disposable {
     private readonly settings: () => ExtensionSettings,
     private readonly clock: Clock,
     private readonly log: OutputLog,
+    /** Where the Session class comes from (loaded on first use). */
+    private readonly runtime: SessionRuntimeLoader,
     /** Where sessions keep learned rate limits (globalState). */
     private readonly limitMemory?: LimitMemoryStore,
   ) {}
@@ -88,6 +91,7 @@ export class SessionManager implements vscode.Disposable {
     let next: Session | undefined;
     let key: string | undefined;
     try {
+      const { Session } = await this.runtime.load();
       if (settings.useSimulator) {
         next = await Session.simulated(settings, this.clock);
         this.log.info(`Using the built-in simulator at ${next.simulator!.url} (no money is spent).`);

@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import type { FlowContext, FlowMemory } from '../ui/flowContext';
-import { InstanceWatch, type WatchSettings } from '../ui/instanceWatch';
+import type { InstanceWatch, WatchSettings } from '../ui/instanceWatch';
 import { useInstanceWatch } from '../ui/rowBadges';
 import type { Session } from '../ui/session';
 import type { ExtensionSettings } from '../ui/settings';
-import { destroyPendingNotice, idleNotice, lowCreditNotice } from '../ui/watchNotices';
 import type { Clock } from '../util/clock';
 import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
+import type { SessionRuntimeLoader } from './sessionRuntimeLoader';
+
+type WatchNotices = typeof import('../ui/watchNotices');
 
 const WATCH_SETTINGS = ['lowCreditHours', 'idleGpuPercent', 'idleMinutes'];
 
@@ -26,6 +28,8 @@ export class SessionWatch implements vscode.Disposable {
     private readonly context: () => FlowContext | undefined,
     private readonly clock: Clock,
     private readonly log: OutputLog,
+    /** Loaded before any session exists; InstanceWatch comes from it. */
+    private readonly runtime: SessionRuntimeLoader,
   ) {
     this.disposables.push(
       sessions.onDidChange((session) => this.attach(session)),
@@ -49,7 +53,8 @@ export class SessionWatch implements vscode.Disposable {
   private attach(session: Session | undefined): void {
     this.watch?.dispose();
     this.watch = undefined;
-    if (session) {
+    const InstanceWatch = this.runtime.current?.InstanceWatch;
+    if (session && InstanceWatch) {
       const watch = new InstanceWatch(session.monitor, {
         clock: this.clock,
         settings: watchSettings(this.settings()),
@@ -57,18 +62,19 @@ export class SessionWatch implements vscode.Disposable {
         readLog: (id) => session.client.instanceLogs(id, { tail: 300 }),
         isKept: (id) => this.memory.keptIdle?.().includes(id) ?? false,
       });
-      watch.onIdle((event) => this.notice('Idle GPU', (ctx) => idleNotice(ctx, event)));
-      watch.onLowCredit((event) => this.notice('Low credit', (ctx) => lowCreditNotice(ctx, event)));
-      watch.onDestroyPending((instance) => this.notice('Destroy pending', (ctx) => destroyPendingNotice(ctx, instance)));
+      watch.onIdle((event) => this.notice('Idle GPU', (notices, ctx) => notices.idleNotice(ctx, event)));
+      watch.onLowCredit((event) => this.notice('Low credit', (notices, ctx) => notices.lowCreditNotice(ctx, event)));
+      watch.onDestroyPending((instance) => this.notice('Destroy pending', (notices, ctx) => notices.destroyPendingNotice(ctx, instance)));
       this.watch = watch;
     }
     useInstanceWatch(this.watch);
   }
 
-  private notice(what: string, show: (ctx: FlowContext) => Promise<unknown>): void {
+  /** The notices (and the stop/destroy flows behind their buttons) load when the first one is due. */
+  private notice(what: string, show: (notices: WatchNotices, ctx: FlowContext) => Promise<unknown>): void {
     const ctx = this.context();
     if (!ctx) return;
-    show(ctx).catch((error: unknown) => this.log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+    import('../ui/watchNotices').then((notices) => show(notices, ctx)).catch((error: unknown) => this.log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 

@@ -4,11 +4,10 @@ import type { Session } from '../ui/session';
 import type { Clock } from '../util/clock';
 import type { SessionManager } from './sessionManager';
 import { COMMANDS } from './contributions';
-import { coordinationOf } from '../coordination/processCoordination';
 
 /** The other processes on this session's budget (this window excluded). */
 function sharedWith(session: Session): readonly { kind: string }[] {
-  const participants = coordinationOf(session.client.rateLimits)?.participants ?? [];
+  const participants = session.sharing?.participants ?? [];
   return participants.filter((participant) => participant.pid !== process.pid);
 }
 
@@ -75,7 +74,7 @@ export class RateLimitStatusBar implements vscode.Disposable {
       this.sessionDisposables.push(
         session.client.rateLimits.onDidChange(() => this.render()),
         session.monitor.onDidChangeState(() => this.render()),
-        coordinationOf(session.client.rateLimits)?.onDidChangeParticipants(() => this.render()) ?? { dispose: () => undefined },
+        session.sharing?.onDidChangeParticipants(() => this.render()) ?? { dispose: () => undefined },
         session.client.onDidServeStale((event) => {
           this.staleSearch = { at: this.clock.now(), ...event };
           this.render();

@@ -59,7 +59,13 @@ async function main(): Promise<number> {
   const tree = await treeRefresh(await thousandInstances());
   const cpu = await cpuPerRequest();
   const learning = await learningWorkloads();
-  say(`Bundle dist/extension.js: ${bundle.value ? `${bytes(bundle.value.bytes)} (${bytes(bundle.value.gzipBytes)} gzipped)` : 'n/a'}${bundle.note ? ` [${bundle.note}]` : ''}`);
+  say(
+    bundle.value
+      ? `Bundle: activation loads ${bytes(bundle.value.activationBytes)} (${bytes(bundle.value.activationGzipBytes)} gzipped); ` +
+          `the session runtime adds ${bytes(bundle.value.sessionBytes)} when the view first shows; ` +
+          `all ${bundle.value.pieces} pieces ${bytes(bundle.value.totalBytes)} (flows and the demo simulator load on use)${bundle.note ? ` [${bundle.note}]` : ''}`
+      : `Bundle: ${bundle.note}`,
+  );
   const vsix = vsixSize(flags.has('--no-vsix'));
   say(`Package .vsix: ${vsix.value !== undefined ? bytes(vsix.value) : vsix.note}${vsix.value !== undefined && vsix.note ? ` [${vsix.note}]` : ''}`);
   const activation = activationTime(flags.has('--quick'));
@@ -80,10 +86,10 @@ async function main(): Promise<number> {
   say(
     goalsReport([
       {
-        figure: 'Bundle dist/extension.js (production, minified)',
-        value: bundle.value ? bytes(bundle.value.bytes) : bundle.note,
+        figure: 'Bundle loaded at activation (extension.js + the pieces it requires; production, minified)',
+        value: bundle.value ? `${bytes(bundle.value.activationBytes)} (+${bytes(bundle.value.sessionBytes)} when the view shows; ${bytes(bundle.value.totalBytes)} in all)` : bundle.note,
         goal: '<= 120 KB',
-        met: bundle.value ? bundle.value.bytes <= 120 * 1024 : undefined,
+        met: bundle.value ? bundle.value.activationBytes <= 120 * 1024 : undefined,
       },
       {
         figure: 'Activation (activate() to its return, integration host)',

@@ -15,7 +15,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^extension\/package\.json$/,
   /^extension\/dist\/extension\.js$/,
-  /^extension\/dist\/demoSimulator\.js$/,
+  /^extension\/dist\/chunks\/[\w-]+\.js$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.md|\.txt)?$/i,
   /^extension\/media\/.+/,

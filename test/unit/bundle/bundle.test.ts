@@ -6,9 +6,20 @@ import * as esbuild from 'esbuild';
 
 // The shipped bundles, not the sources: built here with esbuild.js's own options (minified, as
 // packaged), then driven over real HTTP. Checks that node-fetch still reads bodies and streams with
-// web-streams-polyfill swapped for node:stream/web, and that the simulator stays out of the extension.
-const config = require('../../../esbuild.js') as { common: esbuild.BuildOptions; builds: esbuild.BuildOptions[] };
+// web-streams-polyfill swapped for node:stream/web, and that activation loads only the extension's
+// registration pieces: the session runtime, the flows and the simulator load on first use.
+const config = require('../../../esbuild.js') as {
+  common: esbuild.BuildOptions;
+  builds: esbuild.BuildOptions[];
+  PIECES_MANIFEST: string;
+};
 const ROOT = path.resolve(__dirname, '../../..');
+
+interface PiecesManifest {
+  activation: string[];
+  loadedBy: Record<string, string[]>;
+  pieces: Record<string, { bytes: number; requires: string[]; imports: string[] }>;
+}
 
 function buildOf(entry: string): esbuild.BuildOptions {
   const build = config.builds.find((b) => (b.entryPoints as string[])[0] === entry);
@@ -20,37 +31,67 @@ describe('the production bundles', function () {
   this.timeout(60_000);
   let dir: string;
   let core: typeof import('../../../src/core');
+  let manifest: PiecesManifest;
+  const read = (piece: string) => fs.readFileSync(path.join(dir, piece), 'utf8');
+  const pieceOf = (entry: string) => Object.keys(manifest.pieces).find((piece) => path.basename(piece).startsWith(`${entry}-`));
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-bundle-'));
-    for (const entry of ['src/core.ts', 'src/extension.ts', 'src/simulator/demoScenario.ts']) {
+    for (const entry of ['src/core.ts', 'src/extension.ts']) {
       const build = buildOf(entry);
-      await esbuild.build({
-        ...config.common,
-        ...build,
-        absWorkingDir: ROOT,
-        minify: true,
-        sourcemap: false,
-        logLevel: 'silent',
-        outfile: path.join(dir, path.basename(build.outfile!)),
-      });
+      const where = build.outfile ? { outfile: path.join(dir, path.basename(build.outfile)) } : { outdir: path.join(dir, '.esm') };
+      await esbuild.build({ ...config.common, ...build, absWorkingDir: ROOT, minify: true, sourcemap: false, logLevel: 'silent', ...where });
     }
     core = require(path.join(dir, 'core.js'));
+    manifest = JSON.parse(read(config.PIECES_MANIFEST));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('carry no web-streams polyfill', () => {
-    for (const file of ['core.js', 'extension.js']) {
-      assert.doesNotMatch(fs.readFileSync(path.join(dir, file), 'utf8'), /ReadableStreamBYOBReader\.prototype|web-streams-polyfill/, file);
+    for (const file of ['core.js', ...Object.keys(manifest.pieces)]) {
+      assert.doesNotMatch(read(file), /ReadableStreamBYOBReader\.prototype|web-streams-polyfill/, file);
     }
   });
 
-  it('keep the simulator out of extension.js, which requires demoSimulator.js only when asked', () => {
-    const extension = fs.readFileSync(path.join(dir, 'extension.js'), 'utf8');
-    assert.doesNotMatch(extension, /startSimulator|DEMO_INSTANCES|train-llama-3/);
-    assert.match(extension, /require\("\.\/demoSimulator\.js"\)/);
-    const demo = require(path.join(dir, 'demoSimulator.js')) as typeof import('../../../src/simulator/demoScenario');
-    assert.equal(typeof demo.startDemoSimulator, 'function');
+  it('write every piece of the extension as CommonJS (VS Code resolves vscode only for require)', () => {
+    for (const piece of Object.keys(manifest.pieces)) {
+      assert.doesNotMatch(read(piece), /^import\s|\bexport\s*\{/m, piece);
+    }
+    assert.match(read('extension.js'), /require\("vscode"\)/);
+  });
+
+  it('load only registration at activation: no client, monitor, sharing, flow or simulator', () => {
+    const atActivation = manifest.activation.map(read).join('\n');
+    const runtime = pieceOf('sessionRuntime');
+    assert.ok(runtime, 'the session runtime is a piece of its own');
+    const withSession = manifest.loadedBy[runtime].map(read).join('\n');
+    // Strings that survive minification, one per module kept out: node-fetch's user agent, the
+    // coordinator's refused handshake, the client's page-token check.
+    for (const text of ['node-fetch', 'a process that could not prove the key was refused', 'the page token is not a short string']) {
+      assert.ok(withSession.includes(text), `the session runtime holds ${text}`);
+      assert.ok(!atActivation.includes(text), `activation does not load ${text}`);
+    }
+    for (const entry of ['sessionRuntime', 'demoScenario', 'createInstance', 'searchOffers', 'connect', 'manageSshKeys', 'watchNotices']) {
+      const piece = pieceOf(entry);
+      assert.ok(piece, `${entry} is a piece of its own`);
+      assert.ok(!manifest.activation.includes(piece), `${entry} is not loaded at activation`);
+    }
+    assert.doesNotMatch(atActivation, /train-llama-3/, 'the demo simulator');
+  });
+
+  it('define each class once, in one piece, so instanceof holds across pieces', () => {
+    const defining = Object.keys(manifest.pieces).filter((piece) => /name\s*=\s*"VastApiError"/.test(read(piece)));
+    assert.deepEqual(defining.length, 1, `pieces defining VastApiError: ${defining.join(', ')}`);
+  });
+
+  it('require their pieces by paths that exist', () => {
+    for (const [piece, { requires, imports }] of Object.entries(manifest.pieces)) {
+      for (const target of [...requires, ...imports]) {
+        const spec = path.relative(path.dirname(piece), target).replace(/^(?!\.)/, './');
+        assert.ok(read(piece).includes(`require("${spec}")`), `${piece} requires ${spec}`);
+        assert.ok(fs.existsSync(path.join(dir, target)), target);
+      }
+    }
   });
 
   describe('node-fetch over the shim, against the simulator', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { setMaxListeners } from 'node:events';
-import { InstanceMonitor, type MonitorChange } from '../../../src/monitor/instanceMonitor';
+import { InstanceMonitor, type InstanceSource, type MonitorChange } from '../../../src/monitor/instanceMonitor';
 import type { SimulatorOptions } from '../../../src/simulator';
+import type { Instance } from '../../../src/vast/types';
 import { startClientHarness, type ClientHarness } from '../../support/clientHarness';
 
 describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
@@ -86,6 +87,39 @@ describe('InstanceMonitor (one batched poll, real HTTP, virtual time)', () => {
     assert.equal(monitor.snapshot.instances.get(id)!.actual_status, 'running');
     assert.equal(monitor.snapshot.instances.size, 2, 'the other row is kept');
     assert.deepEqual(changes.at(-1)!.changed.map((c) => c.after.id), [id]);
+    subscription.dispose();
+  });
+
+  it('a full list read before a fast poll (a shared poll joined or reused, per listStartedAt) does not bring back older rows', async () => {
+    h = await startClientHarness({ simulator: { instances: [{ status: 'loading', nextInMs: 8000, outcome: 'running' }, { status: 'running' }] } });
+    const id = h.sim.instances.list().find((i) => i.actual_status === 'loading')!.id;
+    // Like a follower's source: from 20 s on, each full list it hands out is the one polled at the start.
+    let first: { list: Instance[]; at: number } | undefined;
+    let replay = false;
+    let replayed = 0;
+    const source: InstanceSource = {
+      listInstances: async (options) => {
+        if (replay && first) {
+          replayed++;
+          return first.list;
+        }
+        const at = h.clock.now();
+        const list = await h.client.listInstances(options);
+        first ??= { list, at };
+        return list;
+      },
+      listInstancesById: (ids, options) => h.client.listInstancesById(ids, options),
+      listStartedAt: (list) => (list === first?.list ? first.at : undefined),
+    };
+    monitor = new InstanceMonitor(source, { clock: h.clock });
+    const subscription = monitor.subscribe();
+    await h.clock.advance(12_000);
+    assert.equal(monitor.snapshot.instances.get(id)!.actual_status, 'running', 'the fast poll saw it run');
+    replay = true;
+    await h.clock.advance(19_000);
+    assert.equal(replayed, 1, 'the 30 s full poll took the early list');
+    assert.equal(monitor.snapshot.instances.get(id)!.actual_status, 'running');
+    assert.equal(monitor.snapshot.listStartedAt, first!.at, 'the snapshot says when its list was read');
     subscription.dispose();
   });
 
