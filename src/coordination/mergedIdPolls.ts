@@ -5,7 +5,7 @@ import type { Instance } from '../vast/types';
 export type IdPoller = (ids: readonly number[], signal: AbortSignal) => Promise<Instance[]>;
 
 /**
- * A wait's fast cadence in every process (InstanceMonitor: 90 % of its 5 s fast interval). The leader
+ * A wait's fast cadence in every process (waitPollDelayMs in src/monitor/pollSchedule.ts at the default policy). The leader
  * sends at most one id-filtered poll this often for the whole machine.
  */
 export const MERGED_ID_POLL_SPACING_MS = 4500;

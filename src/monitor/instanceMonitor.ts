@@ -5,7 +5,7 @@ import { Emitter, type Disposable } from '../util/emitter';
 import { formatDuration } from '../util/format';
 import type { Instance } from '../vast/types';
 import { describeStatus, isRunning, isTransitional, neverRunningReason } from './instanceStatus';
-import { DEFAULT_POLL_POLICY, PollSchedule, type PollPolicy } from './pollSchedule';
+import { DEFAULT_POLL_POLICY, PollSchedule, waitPollDelayMs, type PollPolicy } from './pollSchedule';
 import { diffInstances, isEmptyDiff, type SnapshotDiff } from './snapshotDiff';
 import { WaitError } from './waitError';
 import { errorMessage } from '../util/errorMessage';
@@ -372,7 +372,7 @@ export class InstanceMonitor {
       // A wait wants to know within seconds (a fast poll may queue a second behind a page of the full
       // list at the gate, hence 90% of fastMs); a transition nobody waits for can be seen a bit later.
       const grown = this.fastSchedule.afterSuccess(true);
-      delay = this.waiters.size > 0 ? Math.round(this.fastSchedule.policy.fastMs * 0.9) : grown;
+      delay = this.waiters.size > 0 ? waitPollDelayMs(this.fastSchedule.policy) : grown;
     } catch (error) {
       if (abort.signal.aborted) return;
       const resumeIn = isVastApiError(error) && error.resumeAt ? error.resumeAt - this.clock.now() : 0;

@@ -21,6 +21,15 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   errorCapMs: 5 * 60_000,
 };
 
+/**
+ * How often fast polls come while a wait is pending: 90 % of `fastMs`, because a fast poll may queue
+ * about a second behind a page of the full list at the gate. (The leader's merged id polls,
+ * MERGED_ID_POLL_SPACING_MS in src/coordination/mergedIdPolls.ts, leave at this cadence.)
+ */
+export function waitPollDelayMs(policy: PollPolicy): number {
+  return Math.round(policy.fastMs * 0.9);
+}
+
 export class PollSchedule {
   private fastDelay: number;
   private inFastMode = false;

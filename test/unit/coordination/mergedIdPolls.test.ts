@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { MergedIdPolls, type IdPoller } from '../../../src/coordination/mergedIdPolls';
+import { MERGED_ID_POLL_SPACING_MS, MergedIdPolls, type IdPoller } from '../../../src/coordination/mergedIdPolls';
+import { DEFAULT_POLL_POLICY, waitPollDelayMs } from '../../../src/monitor/pollSchedule';
 import type { Instance } from '../../../src/vast/types';
 import { VirtualClock } from '../../support/virtualClock';
 
@@ -37,6 +38,10 @@ describe('MergedIdPolls: one id-filtered poll per tick for every process', () =>
     polls = new MergedIdPolls({ spacingMs: SPACING, clock, poller: () => (hasPoller ? poller : undefined) });
   });
   afterEach(() => clock.uninstall());
+
+  it("departs at a wait's fast cadence in the product (the monitor's, so every process's asks fall on the same departures)", () => {
+    assert.equal(MERGED_ID_POLL_SPACING_MS, waitPollDelayMs(DEFAULT_POLL_POLICY));
+  });
 
   it('asks made together leave as one request for the union of their ids; each asker gets only its rows', async () => {
     const a = polls.ask([7, 3], new AbortController().signal);
