@@ -5,8 +5,8 @@ import type { Instance } from '../vast/types';
 export type IdPoller = (ids: readonly number[], signal: AbortSignal) => Promise<Instance[]>;
 
 /**
- * A wait's fast cadence in every process (waitPollDelayMs in src/monitor/pollSchedule.ts at the default policy). The leader
- * sends at most one id-filtered poll this often for the whole machine.
+ * A wait's fast cadence in every process (waitPollDelayMs in src/monitor/pollSchedule.ts, default
+ * policy). The leader sends at most one id-filtered poll this often for the whole machine.
  */
 export const MERGED_ID_POLL_SPACING_MS = 4500;
 
