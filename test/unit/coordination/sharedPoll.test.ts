@@ -23,6 +23,22 @@ async function waitUntil(test: () => boolean, what: string, timeoutMs = 120_000)
   }
 }
 
+/** SIGKILLs the leader; resolves once one of `others` leads and the rest follow it. */
+async function killLeader(leader: ParticipantProcess, others: [ParticipantProcess, ParticipantProcess]): Promise<{ leader: ParticipantProcess; follower: ParticipantProcess }> {
+  const marks = others.map((p) => p.events.length);
+  await leader.kill('SIGKILL');
+  const next = await firstTo(others, isRole('leader'), 'B or C leading');
+  const follower = next === others[0] ? others[1] : others[0];
+  await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader', 120_000, marks[others.indexOf(follower)]);
+  return { leader: next, follower };
+}
+
+/** The participant's wait ends, and it ends with the instance running. */
+async function assertWaited(p: ParticipantProcess, id: number): Promise<void> {
+  const waited = await p.waitFor((e) => e.ev === 'waited' || e.ev === 'wait-failed', 'the wait to finish');
+  assert.deepEqual([waited.ev, waited.id], ['waited', id], JSON.stringify(waited));
+}
+
 // Each participant is a real process with a VastClient and an InstanceMonitor (a visible view and a
 // pending wait), against the simulator on 127.0.0.1 with Vast's limits on, in real time.
 describe('one budget and one instance poll per key across processes', function () {
@@ -81,19 +97,12 @@ describe('one budget and one instance poll per key across processes', function (
     const listsBeforeKill = sim.log.count({ endpoint: 'instances' });
     assert.equal(listsBeforeKill, sentLists(a), 'every list request in the log came from the leader');
 
-    const marks = [b.events.length, c.events.length];
-    await a.kill('SIGKILL');
-    const leader = await firstTo([b, c], isRole('leader'), 'B or C leading');
-    const follower = leader === b ? c : b;
-    await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader', 120_000, marks[leader === b ? 1 : 0]);
+    const { follower } = await killLeader(a, [b, c]);
     const followerSentBefore = sentLists(follower);
 
     // The waits started before the hand-over complete after it.
     sim.instances.setStatus(WAITED_ID, 'running');
-    for (const p of [b, c]) {
-      const waited = await p.waitFor((e) => e.ev === 'waited' || e.ev === 'wait-failed', 'the wait to finish');
-      assert.deepEqual([waited.ev, waited.id], ['waited', WAITED_ID], JSON.stringify(waited));
-    }
+    for (const p of [b, c]) await assertWaited(p, WAITED_ID);
     assert.equal(sentLists(follower), followerSentBefore, 'the remaining follower still sends no list request');
     assert.equal(sim.log.count({ status: 429 }), 0, 'no 429 from our own processes');
   });
@@ -124,10 +133,8 @@ describe('one budget and one instance poll per key across processes', function (
     const mark = sim.log.count();
     sim.instances.setStatus(WAITED_ID, 'running');
     sim.instances.setStatus(OTHER_WAITED_ID, 'running');
-    for (const [p, id] of [[a, WAITED_ID], [b, OTHER_WAITED_ID]] as const) {
-      const waited = await p.waitFor((e) => e.ev === 'waited' || e.ev === 'wait-failed', 'the wait to finish');
-      assert.deepEqual([waited.ev, waited.id], ['waited', id], JSON.stringify(waited));
-    }
+    await assertWaited(a, WAITED_ID);
+    await assertWaited(b, OTHER_WAITED_ID);
     assert.ok(sim.log.entries().slice(mark).some(idPolls), 'no id-filtered poll after the instances ran');
   });
 
@@ -142,21 +149,14 @@ describe('one budget and one instance poll per key across processes', function (
     await c.waitFor(() => snapshots(c) >= 1, 'a snapshot in C');
     await waitUntil(() => sim.log.count(idPolls) >= 1, 'an id-filtered poll before the kill');
 
-    const marks = [b.events.length, c.events.length];
-    await a.kill('SIGKILL');
-    const leader = await firstTo([b, c], isRole('leader'), 'B or C leading');
-    const follower = leader === b ? c : b;
-    await follower.waitFor((e) => e.ev === 'participants' && e.n === 2, 'the other following the new leader', 120_000, marks[leader === b ? 1 : 0]);
+    const { follower } = await killLeader(a, [b, c]);
     const afterKill = sim.log.count();
     // The new leader serves the id polls (the follower's included) before the instance runs.
     await waitUntil(() => sim.log.entries().slice(afterKill).some(idPolls), 'an id-filtered poll from the new leader');
     const followerSentBefore = sentLists(follower);
 
     sim.instances.setStatus(WAITED_ID, 'running');
-    for (const p of [b, c]) {
-      const waited = await p.waitFor((e) => e.ev === 'waited' || e.ev === 'wait-failed', 'the wait to finish');
-      assert.deepEqual([waited.ev, waited.id], ['waited', WAITED_ID], JSON.stringify(waited));
-    }
+    for (const p of [b, c]) await assertWaited(p, WAITED_ID);
     assert.equal(sentLists(follower), followerSentBefore, 'the remaining follower still sends no list request');
   });
 

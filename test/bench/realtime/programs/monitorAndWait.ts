@@ -1,11 +1,13 @@
-// A window or script at rest on one key: the Instances view is visible (a subscribed monitor) and
-// one wait is pending. Args: {url, apiKey, waitFor}. Reports its own list requests and 429s.
+// A window or script at rest on one key: the Instances view is visible (a subscribed monitor) and a
+// wait is pending on each id in args.waitFor (one id or a list). Args: {url, apiKey, waitFor}.
+// Reports its own list requests, 429s, and when each wait resolved (epoch ms, this machine's clock).
 import type { Program } from '../programProcess';
 
 const program: Program = async ({ core, args }) => {
   const client = new core.VastClient({ apiKey: String(args.apiKey), baseUrl: String(args.url) });
   let lists = 0;
   let rateLimited = 0;
+  const waited: Record<string, number> = {};
   client.onRequest((event) => {
     if (event.type !== 'response') return;
     if (event.endpoint === 'instances') lists++;
@@ -13,8 +15,13 @@ const program: Program = async ({ core, args }) => {
   });
   const monitor = new core.InstanceMonitor(client);
   monitor.subscribe();
-  monitor.waitUntilRunning(Number(args.waitFor), { timeoutMs: 3600_000 }).catch(() => undefined);
-  return () => ({ lists, rateLimited });
+  for (const id of [args.waitFor].flat().map(Number)) {
+    monitor.waitUntilRunning(id, { timeoutMs: 3600_000 }).then(
+      () => (waited[id] = Date.now()),
+      () => undefined,
+    );
+  }
+  return () => ({ lists, rateLimited, waited });
 };
 
 export default program;

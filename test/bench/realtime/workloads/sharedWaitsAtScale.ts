@@ -89,7 +89,7 @@ async function runOnce(processes: number, waits: boolean): Promise<Run> {
     const clients = await Promise.all(
       Array.from({ length: processes }, (_, k) => {
         const waitFor = waits ? Array.from({ length: WAITS }, (_, i) => FIRST_ID + i).filter((_, i) => i % processes === k) : [];
-        return startClientProcess('monitorAndWaitMany', { url: sim.url, apiKey: sim.apiKey, waitFor }, env);
+        return startClientProcess('monitorAndWait', { url: sim.url, apiKey: sim.apiKey, waitFor }, env);
       }),
     );
     const from = (await sim.log()).length;
