@@ -71,7 +71,7 @@ describe('the production bundles', function () {
       assert.ok(withSession.includes(text), `the session runtime holds ${text}`);
       assert.ok(!atActivation.includes(text), `activation does not load ${text}`);
     }
-    for (const entry of ['sessionRuntime', 'demoScenario', 'createInstance', 'searchOffers', 'connect', 'manageSshKeys', 'watchNotices']) {
+    for (const entry of ['sessionRuntime', 'flowRuntime', 'demoScenario']) {
       const piece = pieceOf(entry);
       assert.ok(piece, `${entry} is a piece of its own`);
       assert.ok(!manifest.activation.includes(piece), `${entry} is not loaded at activation`);
