@@ -3,13 +3,13 @@ import type { Clock } from '../util/clock';
 import type { Emitter } from '../util/emitter';
 import { formatDuration } from '../util/format';
 import { sleep } from '../util/sleep';
-import { timeoutSignal } from '../util/timeoutSignal';
 import { ENDPOINTS, type EndpointClass } from '../vast/endpoints';
 import type { BackoffPolicy } from './backoff';
 import { BodyTooLargeError, readBoundedText } from './boundedBody';
 import { VastApiError } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
+import { RequestDeadline } from './requestDeadline';
 import { decideRetry, type Exchange, type RateLimitLesson, type RetryDecision } from './retryDecision';
 import { errorMessage } from '../util/errorMessage';
 
@@ -124,7 +124,7 @@ export class Transport {
 
   private async exchange(request: ApiRequest): Promise<Exchange> {
     const { clock, requestTimeoutMs } = this.options;
-    const deadline = timeoutSignal(clock, requestTimeoutMs, request.signal);
+    const deadline = new RequestDeadline(clock, requestTimeoutMs, request.signal);
     try {
       const response = await fetch(this.url(request), {
         method: request.method,

@@ -2,7 +2,6 @@ import fetch from 'node-fetch';
 import { systemClock, type Clock } from '../util/clock';
 import { Emitter } from '../util/emitter';
 import { sleep } from '../util/sleep';
-import { timeoutSignal } from '../util/timeoutSignal';
 import type { EndpointClass } from '../vast/endpoints';
 import { parsePublicKey } from '../vast/sshPublicKey';
 import type { CreateInstanceBody, CreateInstanceResponse, Instance, InstancesPage, InstanceStatus, Offer, User } from '../vast/types';
@@ -15,6 +14,7 @@ import { processBudgets, type BudgetRegistry } from './budgetRegistry';
 import { FileLimitMemory } from './fileLimitMemory';
 import type { LimitMemoryStore } from './limitMemory';
 import type { RateLimitGates } from './rateLimitGates';
+import { RequestDeadline } from './requestDeadline';
 import { parseInstance, parseInstances, parseOffers, parseSshKeys, parseUser, type FieldDrop } from './wireSchemas';
 import { SearchCache, type SearchResult } from './searchCache';
 import { Transport, type ApiRequest, type RequestEvent } from './transport';
@@ -491,7 +491,7 @@ function asVastError(error: unknown, context: string): VastApiError {
 }
 
 async function fetchText(clock: Clock, url: string, timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
-  const deadline = timeoutSignal(clock, timeoutMs, signal);
+  const deadline = new RequestDeadline(clock, timeoutMs, signal);
   try {
     // No redirects: one could lead from https to plain http, or anywhere.
     const response = await fetch(url, { signal: deadline.signal, redirect: 'error' });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { isSafeHost } from '../vast/hostAddress';
+import { fieldReader, INVALID } from './fieldReader';
 import type { Instance, InstanceStatus, Offer, User } from '../vast/types';
 
 /**
@@ -25,6 +26,7 @@ export interface FieldDrop {
 type FieldSchema = v.GenericSchema<unknown, unknown>;
 
 const id = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const readId = fieldReader(id);
 const finite = v.pipe(v.number(), v.finite());
 const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000));
@@ -44,7 +46,8 @@ const portMap = v.pipe(
 
 const INSTANCE_STATUSES: readonly InstanceStatus[] = ['created', 'loading', 'running', 'stopped', 'frozen', 'exited', 'rebooting', 'unknown', 'offline'];
 
-const INSTANCE_FIELDS: Record<string, FieldSchema> = {
+/** Exported for the test that holds the fast field readers to valibot. */
+export const INSTANCE_FIELDS: Record<string, FieldSchema> = {
   actual_status: v.picklist(INSTANCE_STATUSES),
   intended_status: v.picklist(['running', 'stopped', 'frozen']),
   cur_state: text(64),
@@ -86,6 +89,9 @@ const INSTANCE_FIELDS: Record<string, FieldSchema> = {
   verification: text(64),
   reliability2: finite,
 };
+
+/** Made once: every poll row and every show-instance answer walks this list. */
+const INSTANCE_READERS = Object.entries(INSTANCE_FIELDS).map(([field, schema]) => [field, fieldReader(schema)] as const);
 
 /** An unrecognised `actual_status` string is shown as Vast's own "unknown", not as provisioning. */
 const UNKNOWN_STATUS: Partial<Record<string, unknown>> = { actual_status: 'unknown' };
@@ -129,15 +135,15 @@ export function parseInstance(raw: unknown, onDrop: (drop: FieldDrop) => void): 
   const row = rowId(raw, 'instance', onDrop);
   if (!row) return undefined;
   const out: Record<string, unknown> = { ...row.raw, id: row.id };
-  for (const [field, schema] of Object.entries(INSTANCE_FIELDS)) {
+  for (const [field, read] of INSTANCE_READERS) {
     const value = row.raw[field];
     if (value === undefined || value === null) {
       out[field] = null;
       continue;
     }
-    const result = v.safeParse(schema, value);
-    if (result.success) {
-      out[field] = result.output;
+    const output = read(value);
+    if (output !== INVALID) {
+      out[field] = output;
     } else {
       out[field] = field in UNKNOWN_STATUS ? UNKNOWN_STATUS[field] : null;
       onDrop({ kind: 'instance', field, id: row.id });
@@ -209,12 +215,12 @@ function rowId(raw: unknown, kind: WireKind, onDrop: (drop: FieldDrop) => void):
     return undefined;
   }
   const record = raw as Record<string, unknown>;
-  const result = v.safeParse(id, record.id);
-  if (!result.success) {
+  const rowIdValue = readId(record.id);
+  if (rowIdValue === INVALID) {
     onDrop({ kind, field: 'id' });
     return undefined;
   }
-  return { raw: record, id: result.output };
+  return { raw: record, id: rowIdValue as number };
 }
 
 /** One SSH key row (account or instance): Vast names the key `public_key`, `key` or `ssh_key` depending on the endpoint. */
