@@ -80,12 +80,14 @@ export class Transport {
     const idempotent = ENDPOINTS[request.endpoint].idempotent;
     let consecutive429 = 0;
     for (let attempt = 1; ; attempt++) {
-      const release = await gate.acquire({
-        signal: request.signal,
-        front: attempt > 1,
-        failFastWhileCooling: request.failFast,
-        maxWaitMs: this.options.maxWaitMs,
-      });
+      const release =
+        (!request.signal?.aborted && gate.tryAcquireNow()) ||
+        (await gate.acquire({
+          signal: request.signal,
+          front: attempt > 1,
+          failFastWhileCooling: request.failFast,
+          maxWaitMs: this.options.maxWaitMs,
+        }));
       const started = clock.now();
       let exchange: Exchange;
       try {
