@@ -43,7 +43,8 @@ export class SharedInstanceSource implements Disposable {
         coordinator.onEvent(SNAPSHOT_EVENT, (data) => {
           if (typeof data.polledAt !== 'number' || !Array.isArray(data.instances)) return;
           if (this.seenPolledAt !== undefined && data.polledAt <= this.seenPolledAt) return;
-          this.pushed = { polledAt: data.polledAt, startedAt: startedAtOf(data), instances: data.instances as Instance[] };
+          const instances = coordinator.role === 'follower' ? fromSocket(data.instances) : (data.instances as Instance[]);
+          this.pushed = { polledAt: data.polledAt, startedAt: startedAtOf(data), instances };
           this.polledElsewhere.fire();
         }),
       );
@@ -70,7 +71,8 @@ export class SharedInstanceSource implements Disposable {
     if (!snapshot || !Array.isArray(snapshot.instances) || typeof snapshot.polledAt !== 'number') {
       throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
     }
-    return this.take({ ...snapshot, startedAt: startedAtOf(snapshot as unknown as Record<string, unknown>) });
+    const instances = coordinator.role === 'follower' ? fromSocket(snapshot.instances) : snapshot.instances;
+    return this.take({ polledAt: snapshot.polledAt, startedAt: startedAtOf(snapshot as unknown as Record<string, unknown>), instances });
   }
 
   /** When the poll that produced `list` (a list this source handed out) started, if known. */
@@ -97,9 +99,9 @@ export class SharedInstanceSource implements Disposable {
     }
     const rows = (answer as { instances?: unknown } | null)?.instances;
     if (!Array.isArray(rows)) throw new VastApiError('invalid-response', 'The leading process sent an unreadable instance list.');
-    // Rows from the socket are checked like rows from the server, and only the asked-for ones count.
+    // Only the asked-for rows count.
     const asked = new Set(ids);
-    return parseInstances(rows, () => undefined).filter((instance) => asked.has(instance.id));
+    return fromSocket(rows).filter((instance) => asked.has(instance.id));
   }
 
   dispose(): void {
@@ -123,6 +125,14 @@ export class SharedInstanceSource implements Disposable {
     if (snapshot.startedAt !== undefined) this.startedAtByList.set(snapshot.instances, snapshot.startedAt);
     return snapshot.instances;
   }
+}
+
+/**
+ * Rows another process sent, checked like rows from the server: a row without a usable id is
+ * dropped, a bad field degrades to null (the leader's rows pass unchanged: it checked them already).
+ */
+function fromSocket(rows: unknown[]): Instance[] {
+  return parseInstances(rows, () => undefined);
 }
 
 const KINDS = new Set<VastErrorKind>(['auth', 'not-found', 'bad-request', 'rate-limited', 'server', 'network', 'invalid-response', 'outcome-unknown', 'invalid-input']);

@@ -1,10 +1,11 @@
 import { renderTable } from '../harness/table';
 import type { RealtimeResult, RealtimeWorkload } from './realtimeWorkload';
 import { oneKeyManyProcesses } from './workloads/oneKeyManyProcesses';
+import { sharedWaitsAtScale } from './workloads/sharedWaitsAtScale';
 
 /** The real-time workloads, in the order they run. Add yours here (see README.md in this folder). */
 export function realtimeWorkloads(): RealtimeWorkload[] {
-  return [oneKeyManyProcesses];
+  return [oneKeyManyProcesses, sharedWaitsAtScale];
 }
 
 export interface RealtimeOutcome {
@@ -13,9 +14,10 @@ export interface RealtimeOutcome {
   error?: string;
 }
 
-export async function runRealtime(say: (line: string) => void): Promise<RealtimeOutcome[]> {
+/** Runs the workloads (only those whose ids are in `only`, when given). */
+export async function runRealtime(say: (line: string) => void, only?: readonly string[]): Promise<RealtimeOutcome[]> {
   const outcomes: RealtimeOutcome[] = [];
-  for (const workload of realtimeWorkloads()) {
+  for (const workload of realtimeWorkloads().filter((w) => !only?.length || only.includes(w.id))) {
     say(`${workload.id}: ${workload.title} ...`);
     try {
       outcomes.push({ workload, result: await workload.run(say) });
