@@ -25,11 +25,9 @@ export interface CommandDeps {
 
 type InstanceFlow = (ctx: FlowContext, instance: Instance) => Promise<unknown>;
 
-// Flows load when their command first runs: in the shipped build each is its own file (esbuild
-// splitting), so activation parses none of them.
-const searchFlows = () => import('../ui/flows/searchOffers');
-const connectFlows = () => import('../ui/flows/connect');
-const instanceActions = () => import('../ui/flows/instanceActions');
+// The flows load when a flow command first runs: in the shipped build they are a piece of their own
+// (esbuild splitting), so activation parses none of them.
+const flows = () => import('../ui/flowRuntime');
 
 /** Every command the extension contributes, by id (package.json lists the same ids). */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -73,25 +71,25 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     },
     [COMMANDS.toggleGrouping]: () =>
       vscode.workspace.getConfiguration('vastai.instances').update('groupByState', !tree.groupedByState, vscode.ConfigurationTarget.Global),
-    [COMMANDS.quickSearch]: flow(async (ctx) => (await searchFlows()).quickSearchFlow(ctx)),
-    [COMMANDS.searchOffers]: flow(async (ctx) => (await searchFlows()).searchOffersFlow(ctx)),
-    [COMMANDS.manageSshKeys]: flow(async (ctx) => (await import('../ui/flows/manageSshKeys')).manageSshKeysFlow(ctx)),
-    [COMMANDS.batchSearch]: flow(async (ctx) => (await import('../ui/flows/batchSearch')).batchSearchFlow(ctx)),
-    [COMMANDS.createInstance]: flow(async (ctx) => (await import('../ui/flows/createInstance')).createInstanceFlow(ctx)),
-    [COMMANDS.createMultiple]: flow(async (ctx) => (await import('../ui/flows/createMultiple')).createMultipleFlow(ctx)),
+    [COMMANDS.quickSearch]: flow(async (ctx) => (await flows()).quickSearchFlow(ctx)),
+    [COMMANDS.searchOffers]: flow(async (ctx) => (await flows()).searchOffersFlow(ctx)),
+    [COMMANDS.manageSshKeys]: flow(async (ctx) => (await flows()).manageSshKeysFlow(ctx)),
+    [COMMANDS.batchSearch]: flow(async (ctx) => (await flows()).batchSearchFlow(ctx)),
+    [COMMANDS.createInstance]: flow(async (ctx) => (await flows()).createInstanceFlow(ctx)),
+    [COMMANDS.createMultiple]: flow(async (ctx) => (await flows()).createMultipleFlow(ctx)),
     [COMMANDS.waitUntilRunning]: async (element?: number) => {
       const ctx = deps.flowContext();
-      if (ctx) await (await import('../ui/flows/waitUntilRunning')).waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
+      if (ctx) await (await flows()).waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
     },
-    [COMMANDS.startInstance]: onInstance(async (ctx, instance) => (await instanceActions()).startInstanceFlow(ctx, instance)),
-    [COMMANDS.stopInstance]: onInstance(async (ctx, instance) => (await instanceActions()).stopInstanceFlow(ctx, instance)),
-    [COMMANDS.rebootInstance]: onInstance(async (ctx, instance) => (await instanceActions()).rebootInstanceFlow(ctx, instance)),
-    [COMMANDS.renameInstance]: onInstance(async (ctx, instance) => (await instanceActions()).renameInstanceFlow(ctx, instance)),
-    [COMMANDS.destroyInstance]: onInstance(async (ctx, instance) => (await instanceActions()).destroyInstanceFlow(ctx, instance)),
-    [COMMANDS.copySshCommand]: onInstance(async (ctx, instance) => (await connectFlows()).copySshCommandFlow(ctx, instance)),
-    [COMMANDS.connectRemoteSsh]: onInstance(async (ctx, instance) => (await connectFlows()).connectRemoteSshFlow(ctx, instance)),
-    [COMMANDS.openJupyter]: onInstance(async (ctx, instance) => (await connectFlows()).openJupyterFlow(ctx, instance)),
-    [COMMANDS.showInstanceLogs]: onInstance(async (ctx, instance) => (await connectFlows()).showLogsFlow(ctx, instance)),
+    [COMMANDS.startInstance]: onInstance(async (ctx, instance) => (await flows()).startInstanceFlow(ctx, instance)),
+    [COMMANDS.stopInstance]: onInstance(async (ctx, instance) => (await flows()).stopInstanceFlow(ctx, instance)),
+    [COMMANDS.rebootInstance]: onInstance(async (ctx, instance) => (await flows()).rebootInstanceFlow(ctx, instance)),
+    [COMMANDS.renameInstance]: onInstance(async (ctx, instance) => (await flows()).renameInstanceFlow(ctx, instance)),
+    [COMMANDS.destroyInstance]: onInstance(async (ctx, instance) => (await flows()).destroyInstanceFlow(ctx, instance)),
+    [COMMANDS.copySshCommand]: onInstance(async (ctx, instance) => (await flows()).copySshCommandFlow(ctx, instance)),
+    [COMMANDS.connectRemoteSsh]: onInstance(async (ctx, instance) => (await flows()).connectRemoteSshFlow(ctx, instance)),
+    [COMMANDS.openJupyter]: onInstance(async (ctx, instance) => (await flows()).openJupyterFlow(ctx, instance)),
+    [COMMANDS.showInstanceLogs]: onInstance(async (ctx, instance) => (await flows()).showLogsFlow(ctx, instance)),
     [COMMANDS.refreshInstanceLogs]: (uri?: vscode.Uri) => {
       const id = InstanceLogDocuments.instanceIdOf(uri ?? vscode.window.activeTextEditor?.document.uri);
       return id !== undefined ? vscode.commands.executeCommand(COMMANDS.showInstanceLogs, id) : undefined;

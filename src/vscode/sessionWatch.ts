@@ -9,7 +9,7 @@ import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
 import type { SessionRuntimeLoader } from './sessionRuntimeLoader';
 
-type WatchNotices = typeof import('../ui/watchNotices');
+type WatchNotices = typeof import('../ui/flowRuntime');
 
 const WATCH_SETTINGS = ['lowCreditHours', 'idleGpuPercent', 'idleMinutes'];
 
@@ -70,11 +70,11 @@ export class SessionWatch implements vscode.Disposable {
     useInstanceWatch(this.watch);
   }
 
-  /** The notices (and the stop/destroy flows behind their buttons) load when the first one is due. */
+  /** The notices (with the flows, for the stop/destroy behind their buttons) load when the first one is due. */
   private notice(what: string, show: (notices: WatchNotices, ctx: FlowContext) => Promise<unknown>): void {
     const ctx = this.context();
     if (!ctx) return;
-    import('../ui/watchNotices').then((notices) => show(notices, ctx)).catch((error: unknown) => this.log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+    import('../ui/flowRuntime').then((notices) => show(notices, ctx)).catch((error: unknown) => this.log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 

@@ -293,15 +293,10 @@ const STEPS = [
       await wb.expectVisible(wb.treeRows(sidebar, 'jupyter-scratch').filter({ hasText: /idle \d+ min/ }), 'the idle marker on jupyter-scratch', 30_000);
       await wb.screenshotAtWidths(page, SCREENSHOTS, '08b-idle');
       // The toast may time out while the screenshots are taken: then Keep is clicked in the Notification Center.
-      for (let attempt = 1; ; attempt++) {
+      await wb.retry(async () => {
         const notice = await wb.expectNotice(page, /jupyter-scratch has been idle \d+ min at \$0\.22\/h/, 'the idle notification for jupyter-scratch', 30_000);
-        try {
-          await notice.locator('.monaco-button', { hasText: /^Keep$/ }).click({ timeout: 5_000 });
-          break;
-        } catch (error) {
-          if (attempt >= 3) throw error;
-        }
-      }
+        await notice.locator('.monaco-button', { hasText: /^Keep$/ }).click({ timeout: 5_000 });
+      });
     },
     async after({ page }) {
       if (await page.locator('.notifications-center').isVisible()) await page.keyboard.press('Escape');

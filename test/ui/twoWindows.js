@@ -66,20 +66,22 @@ async function main() {
     await step('window 1: Set API Key (checked with the simulator) and the Instances view lists the instances', 'key', [first], async () => {
       await wb.waitForWorkbench(first);
       await first.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-      // A fresh server activates the extension on this first command; on a slow first start the
-      // input box has been seen to come up without taking the typed key. Escape and ask again.
-      for (let attempt = 1; ; attempt++) {
-        try {
+      // In a fresh code-server's first seconds the quick input has been seen "inert" (Playwright:
+      // a modal layer was up; once even before the extension ran), so the typed key was not taken.
+      // Escape and ask again.
+      await wb.retry(
+        async () => {
           await wb.runCommandKeepingInput(first, 'Vast.ai: Set API Key');
           await wb.answerStep(first, 'Set API Key', { typed: sim.apiKey });
-          break;
-        } catch (error) {
-          if (attempt >= 3) throw error;
-          console.log(`[ui2]     Set API Key, attempt ${attempt}: ${error.message.split('\n')[0]}; trying again`);
-          await first.keyboard.press('Escape');
-          await first.waitForTimeout(2000);
-        }
-      }
+        },
+        {
+          between: async (error, attempt) => {
+            console.log(`[ui2]     Set API Key, attempt ${attempt}: ${error.message.split('\n')[0]}; trying again`);
+            await first.keyboard.press('Escape');
+            await first.waitForTimeout(2000);
+          },
+        },
+      );
       await wb.expectVisible(wb.notificationToasts(first, /Connected to/), 'the "Connected to ..." notification', 60_000);
       const sidebar = await wb.openViewContainer(first, 'Vast.ai');
       for (const label of ['alpha', 'beta', 'gamma']) await wb.expectVisible(wb.treeRows(sidebar, label), `"${label}" in window 1's Instances view`, 60_000);

@@ -73,6 +73,21 @@ async function findCommand(page, title, timeout = 60_000) {
 }
 
 /**
+ * Runs `attempt` up to `times` times, calling `between(error, n)` after each failure but the last (to
+ * close what the failed try left open): for UI that a busy first start can drop once.
+ */
+async function retry(attempt, { times = 3, between = async () => {} } = {}) {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (n >= times) throw error;
+      await between(error, n);
+    }
+  }
+}
+
+/**
  * Answers one step of a multi-step QuickPick: waits for its title to show `step` (e.g. "(3/7)"),
  * types `typed` (to filter a list, or as the value of an input box; none keeps the default), waits
  * for the row containing `rowText` to be highlighted when given, and presses Enter.
@@ -259,6 +274,7 @@ function escapeRegExp(text) {
 }
 
 module.exports = {
+  retry,
   expectVisible,
   expectHidden,
   waitForWorkbench,

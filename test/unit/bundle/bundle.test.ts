@@ -71,12 +71,16 @@ describe('the production bundles', function () {
       assert.ok(withSession.includes(text), `the session runtime holds ${text}`);
       assert.ok(!atActivation.includes(text), `activation does not load ${text}`);
     }
-    for (const entry of ['sessionRuntime', 'demoScenario', 'createInstance', 'searchOffers', 'connect', 'manageSshKeys', 'watchNotices']) {
+    for (const entry of ['sessionRuntime', 'flowRuntime', 'demoScenario']) {
       const piece = pieceOf(entry);
       assert.ok(piece, `${entry} is a piece of its own`);
       assert.ok(!manifest.activation.includes(piece), `${entry} is not loaded at activation`);
     }
     assert.doesNotMatch(atActivation, /train-llama-3/, 'the demo simulator');
+    const flows = pieceOf('flowRuntime')!;
+    const withFlows = manifest.loadedBy[flows].map(read).join('\n');
+    assert.ok(withFlows.includes('Reading the SSH keys of your Vast.ai account'), 'the flows piece holds Manage SSH Keys');
+    assert.ok(!atActivation.includes('Reading the SSH keys of your Vast.ai account'), 'activation does not load the flows');
   });
 
   it('define each class once, in one piece, so instanceof holds across pieces', () => {
