@@ -14,13 +14,13 @@ export class BodyTooLargeError extends Error {
 /** The body node-fetch gives: a Node Readable (destroy and its state are Readable's, not in the interface). */
 type BodyStream = NodeJS.ReadableStream & Partial<Pick<Readable, 'destroy' | 'closed' | 'errored'>>;
 
-export async function readBoundedText(body: NodeJS.ReadableStream | null, maxBytes: number, contentLength?: string | null): Promise<string> {
-  if (body === null) return '';
+export function readBoundedText(body: NodeJS.ReadableStream | null, maxBytes: number, contentLength?: string | null): Promise<string> {
+  if (body === null) return Promise.resolve('');
   const stream: BodyStream = body;
   const declared = contentLength ? Number(contentLength) : NaN;
   if (declared > maxBytes) {
     stream.destroy?.();
-    throw new BodyTooLargeError(maxBytes);
+    return Promise.reject(new BodyTooLargeError(maxBytes));
   }
   return readEvents(stream, maxBytes);
 }

@@ -123,6 +123,16 @@ export class EndpointGate {
     this.slot = makeSlot(this.spacingMs);
   }
 
+  /**
+   * The send slot at once when nothing is to be waited for (no spacing, no queue, no cooldown,
+   * no other process to ask), else undefined: the caller then awaits `acquire`. Saves the hot path
+   * (limits off, as against the local simulator) a promise and a turn of the event loop per request.
+   */
+  tryAcquireNow(): Release | undefined {
+    if (this.queue.length === 0 && !this.pumping && this.spacingMs === 0 && this.permits === localPermits && this.held() <= 0) return this.sendNow();
+    return undefined;
+  }
+
   /** Resolves when this request may be sent. */
   acquire(options: AcquireOptions = {}): Promise<Release> {
     const { signal } = options;
@@ -132,10 +142,8 @@ export class EndpointGate {
     if (remaining > maxWaitMs || (remaining > 0 && options.failFastWhileCooling)) {
       return Promise.reject(this.cooldownError());
     }
-    if (this.queue.length === 0 && !this.pumping && this.spacingMs === 0 && this.permits === localPermits && this.held() <= 0) {
-      // Nothing to wait for (no spacing, no queue, no cooldown): skip the queue and the pump.
-      return Promise.resolve(this.sendNow());
-    }
+    const now = this.tryAcquireNow();
+    if (now) return Promise.resolve(now); // nothing to wait for: skip the queue and the pump
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, maxWaitMs };
       if (signal) {

@@ -62,7 +62,6 @@ const AUTH_STATUSES = new Set([401, 403, 404, 410]);
 export function decideRetry(exchange: Exchange, attempt: number, idempotent: boolean, context: RetryContext): RetryDecision {
   const title = endpointTitle(context.endpoint);
   const retriesLeft = !context.failFast && attempt <= context.maxRetries;
-  const retryBackoff = (reason: string): RetryDecision => ({ action: 'retry', waitMs: fullJitterDelay(attempt, context.backoff, context.random), reason });
 
   if (exchange.kind === 'network') {
     if (exchange.tooLarge) {
@@ -73,7 +72,7 @@ export function decideRetry(exchange: Exchange, attempt: number, idempotent: boo
     }
     const safe = idempotent || !exchange.reachedServer;
     if (!safe) return { action: 'fail', kind: 'outcome-unknown', message: unknownOutcome(title, exchange.message) };
-    if (retriesLeft) return retryBackoff(exchange.message);
+    if (retriesLeft) return retryBackoff(attempt, context, exchange.message);
     return { action: 'fail', kind: 'network', message: `Could not reach Vast.ai for ${title}: ${exchange.message}.` };
   }
 
@@ -83,7 +82,7 @@ export function decideRetry(exchange: Exchange, attempt: number, idempotent: boo
     const body = describeBody(text);
     const detail = `HTTP ${status}${body ? `: ${body}` : ''}`;
     if (!idempotent) return { action: 'fail', kind: 'outcome-unknown', message: unknownOutcome(title, detail) };
-    if (retriesLeft) return retryBackoff(`HTTP ${status}`);
+    if (retriesLeft) return retryBackoff(attempt, context, `HTTP ${status}`);
     return { action: 'fail', kind: 'server', message: `Vast.ai failed on ${title} (${detail}).` };
   }
   if (status >= 400) return classifyClientError(status, text, title);
@@ -94,7 +93,7 @@ export function decideRetry(exchange: Exchange, attempt: number, idempotent: boo
     body = parseJson(text);
     if (body === undefined) {
       if (!idempotent) return { action: 'fail', kind: 'outcome-unknown', message: unknownOutcome(title, 'the answer was not valid JSON') };
-      if (retriesLeft) return retryBackoff('invalid JSON');
+      if (retriesLeft) return retryBackoff(attempt, context, 'invalid JSON');
       return { action: 'fail', kind: 'invalid-response', message: `Vast.ai sent an unreadable answer for ${title} (not valid JSON).` };
     }
   }
@@ -179,6 +178,10 @@ export function classifyClientError(status: number, text: string, title: string)
   }
   if (status === 404 || status === 410) return { action: 'fail', kind: 'not-found', code, message: `Not found on Vast.ai (${title}): ${detail}.` };
   return { action: 'fail', kind: 'bad-request', code, message: `Vast.ai refused ${title} (HTTP ${status}): ${detail}.` };
+}
+
+function retryBackoff(attempt: number, context: RetryContext, reason: string): RetryDecision {
+  return { action: 'retry', waitMs: fullJitterDelay(attempt, context.backoff, context.random), reason };
 }
 
 function unknownOutcome(title: string, detail: string): string {

@@ -9,6 +9,7 @@ import { BodyTooLargeError, readBoundedText } from './boundedBody';
 import { VastApiError } from './errors';
 import type { EndpointGate } from './endpointGate';
 import type { RateLimitGates } from './rateLimitGates';
+import { queryString } from './queryString';
 import { RequestDeadline } from './requestDeadline';
 import { decideRetry, type Exchange, type RateLimitLesson, type RetryDecision } from './retryDecision';
 import { errorMessage } from '../util/errorMessage';
@@ -64,7 +65,14 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
  * resets and timeouts only for idempotent endpoints, since a write may have happened.
  */
 export class Transport {
-  constructor(private readonly options: TransportOptions) {}
+  /** Built once: node-fetch copies them into its own Headers for every request anyway. */
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly jsonHeaders: Readonly<Record<string, string>>;
+
+  constructor(private readonly options: TransportOptions) {
+    this.headers = Object.freeze({ Authorization: `Bearer ${options.apiKey}`, Accept: 'application/json', 'User-Agent': options.userAgent });
+    this.jsonHeaders = Object.freeze({ ...this.headers, 'Content-Type': 'application/json' });
+  }
 
   async request<T>(request: ApiRequest): Promise<T> {
     const { clock, gates } = this.options;
@@ -72,12 +80,14 @@ export class Transport {
     const idempotent = ENDPOINTS[request.endpoint].idempotent;
     let consecutive429 = 0;
     for (let attempt = 1; ; attempt++) {
-      const release = await gate.acquire({
-        signal: request.signal,
-        front: attempt > 1,
-        failFastWhileCooling: request.failFast,
-        maxWaitMs: this.options.maxWaitMs,
-      });
+      const release =
+        (!request.signal?.aborted && gate.tryAcquireNow()) ||
+        (await gate.acquire({
+          signal: request.signal,
+          front: attempt > 1,
+          failFastWhileCooling: request.failFast,
+          maxWaitMs: this.options.maxWaitMs,
+        }));
       const started = clock.now();
       let exchange: Exchange;
       try {
@@ -128,12 +138,7 @@ export class Transport {
     try {
       const response = await fetch(this.url(request), {
         method: request.method,
-        headers: {
-          Authorization: `Bearer ${this.options.apiKey}`,
-          Accept: 'application/json',
-          'User-Agent': this.options.userAgent,
-          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
+        headers: request.body === undefined ? this.headers : this.jsonHeaders,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: deadline.signal,
         redirect: 'error', // a redirect could carry the key to another host
@@ -181,7 +186,7 @@ export class Transport {
 
   /** Joined as strings: the origin is checked once by the client and paths are ours (cheaper than URL per request). */
   private url(request: ApiRequest): string {
-    const query = request.query ? new URLSearchParams(request.query).toString() : '';
+    const query = request.query ? queryString(request.query) : '';
     const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
     return `${this.options.baseUrl}${path}${query ? `?${query}` : ''}`;
   }

@@ -57,6 +57,25 @@ describe('field readers (the boundary without valibot per call)', () => {
     }
   });
 
+  it('read values exactly as valibot does for other pipes the readers fuse or compose', () => {
+    const schemas: Schema[] = [
+      v.pipe(v.string(), v.maxLength(3), v.regex(/^a/)),
+      v.pipe(v.string(), v.maxLength(3), v.check((s: string) => s !== 'ab')),
+      v.pipe(v.string(), v.minLength(2), v.maxLength(3)),
+      v.pipe(v.number(), v.minValue(-1), v.maxValue(2), v.integer()),
+      v.pipe(v.number(), v.minValue(0), v.minValue(1), v.maxValue(5), v.maxValue(3)),
+      v.pipe(v.array(v.pipe(v.number(), v.finite())), v.maxLength(2)),
+      v.object({ a: v.optional(v.string()), b: v.number() }),
+    ] as Schema[];
+    const edge = fc.oneof(fc.constantFrom('', 'a', 'ab', 'abc', 'abcd', 'b', -2, -1, 0, 1, 2, 3, 4, 1.5, NaN, Infinity), fc.anything());
+    fc.assert(
+      fc.property(fc.constantFrom(...schemas.keys()), edge, (index, value) => {
+        assert.deepStrictEqual(fieldReader(schemas[index])(value), byValibot(schemas[index], value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('hand a port map with extra keys to valibot, which drops them', () => {
     const ports = { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '22', extra: 'x'.repeat(10) }] };
     assert.deepEqual(READERS.get('ports')!(ports), { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: '22' }] });
