@@ -15,11 +15,18 @@ export class SessionRuntimeLoader {
   constructor(private readonly log: OutputLog) {}
 
   load(): Promise<SessionRuntime> {
-    return (this.loading ??= import('../ui/sessionRuntime').then((runtime) => {
-      runtime.shareBudgets({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => this.log.info(line) });
-      this.loaded = runtime;
-      return runtime;
-    }));
+    return (this.loading ??= import('../ui/sessionRuntime').then(
+      (runtime) => {
+        runtime.shareBudgets({ kind: 'window', enabled: readSettings().shareBudget, log: (line) => this.log.info(line) });
+        this.loaded = runtime;
+        return runtime;
+      },
+      (error: unknown) => {
+        // Not remembered: the next command or view tries again (the caller shows the error).
+        this.loading = undefined;
+        throw error;
+      },
+    ));
   }
 
   /** The runtime, once loaded (always, while a session exists). */
