@@ -28,6 +28,14 @@ type InstanceFlow = (ctx: FlowContext, instance: Instance) => Promise<unknown>;
 // The flows load when a flow command first runs: in the shipped build they are a piece of their own
 // (esbuild splitting), so activation parses none of them.
 const flows = () => import('../ui/flowRuntime');
+type Flows = Awaited<ReturnType<typeof flows>>;
+type InstanceFlowName = { [K in keyof Flows]: Flows[K] extends InstanceFlow ? K : never }[keyof Flows];
+
+/** The named flow on an instance, loaded with the others on first use. */
+const instanceFlow =
+  (name: InstanceFlowName): InstanceFlow =>
+  async (ctx, instance) =>
+    (await flows())[name](ctx, instance);
 
 /** Every command the extension contributes, by id (package.json lists the same ids). */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -81,15 +89,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const ctx = deps.flowContext();
       if (ctx) await (await flows()).waitUntilRunningFlow(ctx, typeof element === 'number' ? element : undefined);
     },
-    [COMMANDS.startInstance]: onInstance(async (ctx, instance) => (await flows()).startInstanceFlow(ctx, instance)),
-    [COMMANDS.stopInstance]: onInstance(async (ctx, instance) => (await flows()).stopInstanceFlow(ctx, instance)),
-    [COMMANDS.rebootInstance]: onInstance(async (ctx, instance) => (await flows()).rebootInstanceFlow(ctx, instance)),
-    [COMMANDS.renameInstance]: onInstance(async (ctx, instance) => (await flows()).renameInstanceFlow(ctx, instance)),
-    [COMMANDS.destroyInstance]: onInstance(async (ctx, instance) => (await flows()).destroyInstanceFlow(ctx, instance)),
-    [COMMANDS.copySshCommand]: onInstance(async (ctx, instance) => (await flows()).copySshCommandFlow(ctx, instance)),
-    [COMMANDS.connectRemoteSsh]: onInstance(async (ctx, instance) => (await flows()).connectRemoteSshFlow(ctx, instance)),
-    [COMMANDS.openJupyter]: onInstance(async (ctx, instance) => (await flows()).openJupyterFlow(ctx, instance)),
-    [COMMANDS.showInstanceLogs]: onInstance(async (ctx, instance) => (await flows()).showLogsFlow(ctx, instance)),
+    [COMMANDS.startInstance]: onInstance(instanceFlow('startInstanceFlow')),
+    [COMMANDS.stopInstance]: onInstance(instanceFlow('stopInstanceFlow')),
+    [COMMANDS.rebootInstance]: onInstance(instanceFlow('rebootInstanceFlow')),
+    [COMMANDS.renameInstance]: onInstance(instanceFlow('renameInstanceFlow')),
+    [COMMANDS.destroyInstance]: onInstance(instanceFlow('destroyInstanceFlow')),
+    [COMMANDS.copySshCommand]: onInstance(instanceFlow('copySshCommandFlow')),
+    [COMMANDS.connectRemoteSsh]: onInstance(instanceFlow('connectRemoteSshFlow')),
+    [COMMANDS.openJupyter]: onInstance(instanceFlow('openJupyterFlow')),
+    [COMMANDS.showInstanceLogs]: onInstance(instanceFlow('showLogsFlow')),
     [COMMANDS.refreshInstanceLogs]: (uri?: vscode.Uri) => {
       const id = InstanceLogDocuments.instanceIdOf(uri ?? vscode.window.activeTextEditor?.document.uri);
       return id !== undefined ? vscode.commands.executeCommand(COMMANDS.showInstanceLogs, id) : undefined;
