@@ -1,5 +1,5 @@
 import { processBudgets } from '../api/budgetRegistry';
-import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProcesses } from '../coordination/processCoordination';
+import { configureCoordination, shareBudgetsAcrossProcesses } from '../coordination/processCoordination';
 
 /**
  * What a live session needs and activation does not: the client, the monitor, node-fetch and the
@@ -9,6 +9,8 @@ import { configureCoordination, setCoordinationEnabled, shareBudgetsAcrossProces
 export { Session } from './session';
 export { checkKeyWithVast } from './keyCheck';
 export { InstanceWatch } from './instanceWatch';
+/** `vastai.shareBudget` changed: every budget joins or leaves its group. */
+export { setCoordinationEnabled as setSharing } from '../coordination/processCoordination';
 
 export interface SharingOptions {
   /** `vastai.shareBudget`. */
@@ -22,9 +24,4 @@ export interface SharingOptions {
 export function shareBudgets(options: SharingOptions): void {
   configureCoordination({ kind: options.kind, enabled: options.enabled, log: options.log, trace: options.log });
   shareBudgetsAcrossProcesses(processBudgets);
-}
-
-/** `vastai.shareBudget` changed: every budget joins or leaves its group. */
-export function setSharing(enabled: boolean): void {
-  setCoordinationEnabled(enabled);
 }

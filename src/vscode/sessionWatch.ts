@@ -5,6 +5,7 @@ import { useInstanceWatch } from '../ui/rowBadges';
 import type { Session } from '../ui/session';
 import type { ExtensionSettings } from '../ui/settings';
 import type { Clock } from '../util/clock';
+import { errorMessage } from '../util/errorMessage';
 import type { OutputLog } from './outputLog';
 import type { SessionManager } from './sessionManager';
 import type { SessionRuntimeLoader } from './sessionRuntimeLoader';
@@ -74,7 +75,7 @@ export class SessionWatch implements vscode.Disposable {
   private notice(what: string, show: (notices: WatchNotices, ctx: FlowContext) => Promise<unknown>): void {
     const ctx = this.context();
     if (!ctx) return;
-    import('../ui/flowRuntime').then((notices) => show(notices, ctx)).catch((error: unknown) => this.log.error(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+    import('../ui/flowRuntime').then((notices) => show(notices, ctx)).catch((error: unknown) => this.log.error(`${what}: ${errorMessage(error)}`));
   }
 }
 

@@ -1,6 +1,6 @@
 import fetch from 'node-fetch';
 import type { Clock } from '../../../src/util/clock';
-import { timeoutSignal } from '../../../src/util/timeoutSignal';
+import { timeoutSignal } from './timeoutSignal';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

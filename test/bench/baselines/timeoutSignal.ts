@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../../../src/util/clock';
 
 export interface TimeoutSignal {
   /** Aborts when the time is up or when the parent signal aborts. */
